@@ -1,0 +1,129 @@
+"""Audio and landing objects in the lake's object store, under hierarchical keys.
+
+Keys are ``audio/<stage>/system=<system>/date=<YYYY-MM-DD>/<call_uid>.<ext>``: prefix
+listing by system and day works for lifecycle rules and for humans. The key formats live
+here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+import fsspec
+
+from lake.errors import ObjectNotFound
+from lake.location import LakeLocation
+
+_SAFE = re.compile(r"[^A-Za-z0-9._=-]+")
+
+RAW_AUDIO = "raw"
+NORMALIZED_AUDIO = "normalized"
+
+
+def _safe(part: str) -> str:
+    """One path segment: no slashes, no traversal, nothing a shell or URL would trip on."""
+    cleaned = _SAFE.sub("_", part).strip("._")
+    if not cleaned:
+        raise ValueError(f"unusable key segment {part!r}")
+    return cleaned
+
+
+def audio_key(stage: str, system: str, call_date: dt.date, call_uid: str, ext: str) -> str:
+    return (
+        f"audio/{_safe(stage)}/system={_safe(system)}/date={call_date.isoformat()}/"
+        f"{_safe(call_uid)}.{_safe(ext.lstrip('.').lower())}"
+    )
+
+
+def landing_key(source: str, received: dt.datetime, name: str) -> str:
+    """Where a pushed or polled call waits for ingestion."""
+    return f"landing/{_safe(source)}/date={received.date().isoformat()}/{_safe(name)}"
+
+
+LANDING_PREFIX = "landing"
+
+
+class ObjectStore:
+    """Bytes under the lake root, on a local folder or S3 (through fsspec)."""
+
+    def __init__(self, location: LakeLocation) -> None:
+        self.location = location
+        if location.is_s3:
+            opts = location.storage_options
+            client_kwargs = {"region_name": opts.get("AWS_REGION", "us-east-1")}
+            if opts.get("AWS_ENDPOINT_URL"):
+                client_kwargs["endpoint_url"] = opts["AWS_ENDPOINT_URL"]
+            self.fs = fsspec.filesystem(
+                "s3",
+                key=opts.get("AWS_ACCESS_KEY_ID"),
+                secret=opts.get("AWS_SECRET_ACCESS_KEY"),
+                token=opts.get("AWS_SESSION_TOKEN"),
+                client_kwargs=client_kwargs,
+                # a fresh listing each time: the sensor polls for objects other processes wrote
+                use_listings_cache=False,
+                skip_instance_cache=True,
+            )
+            self.root = location.uri.removeprefix("s3://")
+        else:
+            self.fs = fsspec.filesystem("file", auto_mkdir=True)
+            self.root = location.uri
+
+    def _path(self, key: str) -> str:
+        if ".." in PurePosixPath(key).parts or key.startswith("/"):
+            raise ValueError(f"object key escapes the lake: {key!r}")
+        return f"{self.root}/{key}"
+
+    def uri(self, key: str) -> str:
+        return self.location.path(key)
+
+    def put(self, key: str, data: bytes) -> None:
+        """Write an object whole. On a local folder the bytes land in a temporary file that
+        is renamed into place, so a reader never sees half an object."""
+        path = self._path(key)
+        if self.location.is_s3:
+            self.fs.pipe_file(path, data)
+            return
+        tmp = f"{path}.partial"
+        self.fs.pipe_file(tmp, data)
+        self.fs.mv(tmp, path)
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self.fs.cat_file(self._path(key))
+        except FileNotFoundError as exc:
+            raise ObjectNotFound(key) from exc
+
+    def exists(self, key: str) -> bool:
+        return bool(self.fs.exists(self._path(key)))
+
+    def size(self, key: str) -> int:
+        try:
+            return int(self.fs.size(self._path(key)))
+        except FileNotFoundError as exc:
+            raise ObjectNotFound(key) from exc
+
+    def delete(self, key: str) -> None:
+        try:
+            self.fs.rm_file(self._path(key))
+        except FileNotFoundError:
+            pass
+
+    def list(self, prefix: str) -> Iterator[str]:
+        """Keys under ``prefix``, in sorted order (temporary ``.partial`` files are skipped)."""
+        base = self._path(prefix)
+        try:
+            found = self.fs.find(base)
+        except FileNotFoundError:
+            return
+        strip = len(self.root) + 1
+        for path in sorted(found):
+            key = path[strip:] if path.startswith(self.root) else path
+            if not key.endswith(".partial"):
+                yield key
+
+    def local_path(self, key: str) -> str | None:
+        """The filesystem path of an object when the lake is a local folder (for players)."""
+        return None if self.location.is_s3 else self._path(key)

@@ -1,0 +1,321 @@
+"""The one registry of lake tables: name, explicit schema, key and partition columns.
+
+A table's layout is declared here and nowhere else. Writers conform their data to these
+schemas before every commit, so a column that drifts in type fails loudly at the write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+UTC_TS = pa.timestamp("us", tz="UTC")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    schema: pa.Schema
+    key: tuple[str, ...]
+    partition_by: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.schema.names)
+
+    def empty(self) -> pa.Table:
+        return self.schema.empty_table()
+
+
+def _spec(
+    name: str,
+    fields: list[pa.Field],
+    key: tuple[str, ...],
+    partition_by: tuple[str, ...] = (),
+    description: str = "",
+) -> TableSpec:
+    schema = pa.schema(fields)
+    for col in (*key, *partition_by):
+        if col not in schema.names:
+            raise ValueError(f"{name}: key or partition column {col!r} is not in the schema")
+    return TableSpec(name, schema, key, partition_by, description)
+
+
+def _f(name: str, type_: pa.DataType, nullable: bool = True) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable)
+
+
+UNIT = pa.struct(
+    [
+        _f("unit_id", pa.int64()),
+        _f("tag", pa.string()),
+        _f("pos_s", pa.float64()),
+        _f("emergency", pa.bool_()),
+    ]
+)
+FREQ = pa.struct(
+    [
+        _f("freq_hz", pa.int64()),
+        _f("pos_s", pa.float64()),
+        _f("len_s", pa.float64()),
+        _f("error_count", pa.int64()),
+        _f("spike_count", pa.int64()),
+    ]
+)
+
+RAW_CALLS = _spec(
+    "raw_calls",
+    [
+        _f("call_uid", pa.string(), False),
+        _f("call_date", pa.date32(), False),
+        _f("call_hour", pa.int8(), False),
+        _f("system", pa.string(), False),
+        _f("talkgroup", pa.int64(), False),
+        _f("talkgroup_tag", pa.string()),
+        _f("talkgroup_description", pa.string()),
+        _f("talkgroup_group", pa.string()),
+        _f("talkgroup_group_tag", pa.string()),
+        _f("start_time", UTC_TS, False),
+        _f("stop_time", UTC_TS),
+        _f("duration_s", pa.float64(), False),
+        _f("freq_hz", pa.int64()),
+        _f("emergency", pa.bool_()),
+        _f("encrypted", pa.bool_()),
+        _f("audio_type", pa.string()),
+        _f("audio_key", pa.string(), False),
+        _f("audio_bytes", pa.int64(), False),
+        _f("units", pa.list_(UNIT)),
+        _f("freqs", pa.list_(FREQ)),
+        _f("source", pa.string(), False),
+        _f("source_ref", pa.string()),
+        _f("ingested_at", UTC_TS, False),
+    ],
+    key=("call_uid",),
+    partition_by=("call_date",),
+    description="One row per radio call, deduplicated by call_uid (system, talkgroup, start).",
+)
+
+RAW_QUARANTINE = _spec(
+    "raw_quarantine",
+    [
+        _f("source", pa.string(), False),
+        _f("source_ref", pa.string(), False),
+        _f("call_uid", pa.string()),
+        _f("reason", pa.string(), False),
+        _f("detail", pa.string()),
+        _f("quarantined_at", UTC_TS, False),
+    ],
+    key=("source", "source_ref", "reason"),
+    description="Call deliveries that could not be ingested, with the reason.",
+)
+
+AUDIO_QUARANTINE = _spec(
+    "audio_quarantine",
+    [
+        _f("call_uid", pa.string(), False),
+        _f("call_date", pa.date32(), False),
+        _f("processing_version", pa.int32(), False),
+        _f("stage", pa.string(), False),
+        _f("reason", pa.string(), False),
+        _f("detail", pa.string()),
+        _f("quarantined_at", UTC_TS, False),
+    ],
+    key=("call_uid",),
+    partition_by=("call_date",),
+    description="Calls whose audio could not be normalized, with the stage and reason.",
+)
+
+NORMALIZED_AUDIO = _spec(
+    "normalized_audio",
+    [
+        _f("call_uid", pa.string(), False),
+        _f("call_date", pa.date32(), False),
+        _f("processing_version", pa.int32(), False),
+        _f("audio_key", pa.string(), False),
+        _f("audio_bytes", pa.int64(), False),
+        _f("duration_s", pa.float64(), False),
+        _f("sample_rate_hz", pa.int32(), False),
+        _f("rms_dbfs", pa.float64()),
+        _f("peak_dbfs", pa.float64()),
+        _f("clipping_ratio", pa.float64()),
+        _f("snr_db", pa.float64()),
+        _f("silence_ratio", pa.float64()),
+        _f("speech_ratio", pa.float64()),
+        _f("loudness_lufs", pa.float64()),
+        _f("tier", pa.string(), False),
+        _f("chain", pa.list_(pa.string())),
+        _f("processing_ms", pa.float64()),
+        _f("processed_at", UTC_TS, False),
+    ],
+    key=("call_uid",),
+    partition_by=("call_date",),
+    description="16 kHz mono FLAC speech audio per call, with quality metrics and tier.",
+)
+
+TRANSCRIPTS = _spec(
+    "transcripts",
+    [
+        _f("call_uid", pa.string(), False),
+        _f("call_date", pa.date32(), False),
+        _f("model_id", pa.string(), False),
+        _f("model_version", pa.string()),
+        _f("text", pa.string(), False),
+        _f("language", pa.string()),
+        _f("avg_logprob", pa.float64()),
+        _f("no_speech_prob", pa.float64()),
+        _f("compression_ratio", pa.float64()),
+        _f("confidence", pa.float64()),
+        _f("flags", pa.list_(pa.string())),
+        _f("processing_ms", pa.float64()),
+        _f("transcribed_at", UTC_TS, False),
+    ],
+    key=("call_uid", "model_id"),
+    partition_by=("call_date",),
+    description="One transcript per call and model; older models stay queryable.",
+)
+
+TRANSCRIPT_WORDS = _spec(
+    "transcript_words",
+    [
+        _f("call_uid", pa.string(), False),
+        _f("call_date", pa.date32(), False),
+        _f("model_id", pa.string(), False),
+        _f("word_index", pa.int32(), False),
+        _f("word", pa.string(), False),
+        _f("start_s", pa.float64()),
+        _f("end_s", pa.float64()),
+        _f("probability", pa.float64()),
+    ],
+    key=("call_uid", "model_id", "word_index"),
+    partition_by=("call_date",),
+    description="Each transcript word with its start and end time in the call audio.",
+)
+
+ENTITIES = _spec(
+    "entities",
+    [
+        _f("entity_id", pa.string(), False),
+        _f("call_uid", pa.string(), False),
+        _f("call_date", pa.date32(), False),
+        _f("model_id", pa.string(), False),
+        _f("label", pa.string(), False),
+        _f("text", pa.string(), False),
+        _f("normalized", pa.string()),
+        _f("start_char", pa.int32()),
+        _f("end_char", pa.int32()),
+        _f("start_s", pa.float64()),
+        _f("end_s", pa.float64()),
+        _f("confidence", pa.float64()),
+    ],
+    key=("entity_id",),
+    partition_by=("call_date",),
+    description="Addresses, intersections, units, 10-codes, incident types and plates.",
+)
+
+LOCATIONS = _spec(
+    "locations",
+    [
+        _f("entity_id", pa.string(), False),
+        _f("call_uid", pa.string(), False),
+        _f("call_date", pa.date32(), False),
+        _f("query", pa.string(), False),
+        _f("lat", pa.float64(), False),
+        _f("lon", pa.float64(), False),
+        _f("precision", pa.string(), False),
+        _f("backend", pa.string(), False),
+        _f("score", pa.float64()),
+        _f("jurisdiction", pa.string()),
+        _f("geocoded_at", UTC_TS, False),
+    ],
+    key=("entity_id",),
+    partition_by=("call_date",),
+    description="Geocoded address and intersection entities.",
+)
+
+GEOCODE_CACHE = _spec(
+    "geocode_cache",
+    [
+        _f("query_key", pa.string(), False),
+        _f("backend", pa.string(), False),
+        _f("found", pa.bool_(), False),
+        _f("lat", pa.float64()),
+        _f("lon", pa.float64()),
+        _f("precision", pa.string()),
+        _f("score", pa.float64()),
+        _f("matched", pa.string()),
+        _f("cached_at", UTC_TS, False),
+    ],
+    key=("query_key", "backend"),
+    description="Every geocoder answer, hits and misses, so no query is sent twice.",
+)
+
+ALERTS = _spec(
+    "alerts",
+    [
+        _f("alert_id", pa.string(), False),
+        _f("call_uid", pa.string(), False),
+        _f("call_date", pa.date32(), False),
+        _f("keyword_group", pa.string(), False),
+        _f("matched_terms", pa.list_(pa.string())),
+        _f("match_start_s", pa.float64()),
+        _f("match_end_s", pa.float64()),
+        _f("snippet", pa.string()),
+        _f("talkgroup", pa.string()),
+        _f("lat", pa.float64()),
+        _f("lon", pa.float64()),
+        _f("created_at", UTC_TS, False),
+    ],
+    key=("alert_id",),
+    partition_by=("call_date",),
+    description="Keyword-group matches on transcripts.",
+)
+
+ALERT_DELIVERIES = _spec(
+    "alert_deliveries",
+    [
+        _f("alert_id", pa.string(), False),
+        _f("channel", pa.string(), False),
+        _f("status", pa.string(), False),
+        _f("attempts", pa.int32(), False),
+        _f("last_error", pa.string()),
+        _f("sent_at", UTC_TS),
+        _f("updated_at", UTC_TS, False),
+    ],
+    key=("alert_id", "channel"),
+    description="Delivery state per alert and channel: the record that makes sending exactly-once.",
+)
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (
+        RAW_CALLS,
+        RAW_QUARANTINE,
+        AUDIO_QUARANTINE,
+        NORMALIZED_AUDIO,
+        TRANSCRIPTS,
+        TRANSCRIPT_WORDS,
+        ENTITIES,
+        LOCATIONS,
+        GEOCODE_CACHE,
+        ALERTS,
+        ALERT_DELIVERIES,
+    )
+}
+
+
+def conform(data: pa.Table, spec: TableSpec) -> pa.Table:
+    """Select and cast ``data`` to the table's schema, in its column order.
+
+    Missing nullable columns are filled with nulls; a missing required column is an error.
+    """
+    columns = []
+    for field in spec.schema:
+        if field.name in data.column_names:
+            columns.append(data.column(field.name).cast(field.type))
+        elif field.nullable:
+            columns.append(pa.nulls(data.num_rows, field.type))
+        else:
+            raise ValueError(f"{spec.name}: required column {field.name!r} is missing")
+    return pa.Table.from_arrays(columns, schema=spec.schema)
