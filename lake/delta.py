@@ -88,20 +88,31 @@ def read(
         return empty.select(list(columns)) if columns else empty
     filters = None
     if partitions:
-        filters = [(col, "in", [_partition_literal(v) for v in values]) for col, values in partitions.items()]
+        filters = [
+            (col, "in", [_partition_literal(v) for v in values])
+            for col, values in partitions.items()
+        ]
     table = open_table(location, spec).to_pyarrow_table(
         columns=list(columns) if columns else None, partitions=filters
     )
     return table
 
 
-def keys(location: LakeLocation, spec: TableSpec, partitions: dict[str, Iterable[object]] | None = None) -> set[tuple]:
+def keys(
+    location: LakeLocation, spec: TableSpec, partitions: dict[str, Iterable[object]] | None = None
+) -> set[tuple]:
     """The set of key tuples present (in some partitions) of a table."""
     table = read(location, spec, columns=list(spec.key), partitions=partitions)
-    return set(zip(*(table.column(k).to_pylist() for k in spec.key), strict=True)) if table.num_rows else set()
+    return (
+        set(zip(*(table.column(k).to_pylist() for k in spec.key), strict=True))
+        if table.num_rows
+        else set()
+    )
 
 
-def merge(location: LakeLocation, spec: TableSpec, data: pa.Table, update: bool = True) -> WriteResult:
+def merge(
+    location: LakeLocation, spec: TableSpec, data: pa.Table, update: bool = True
+) -> WriteResult:
     """Upsert ``data`` on the table's key. With ``update=False`` existing rows are kept as
     they are (insert-only), which is what ingestion wants for re-delivered calls."""
     data = _dedupe_on_key(conform(data, spec), spec)
@@ -133,7 +144,10 @@ def merge(location: LakeLocation, spec: TableSpec, data: pa.Table, update: bool 
 
 
 def overwrite_partitions(
-    location: LakeLocation, spec: TableSpec, data: pa.Table, partition_values: dict[str, Iterable[object]]
+    location: LakeLocation,
+    spec: TableSpec,
+    data: pa.Table,
+    partition_values: dict[str, Iterable[object]],
 ) -> WriteResult:
     """Replace the named partitions with ``data`` in one commit (rows outside them are refused)."""
     if not spec.partition_by:
@@ -144,7 +158,8 @@ def overwrite_partitions(
         if data.num_rows and not pc.all(pc.is_in(data.column(col), value_set=allowed)).as_py():
             raise ValueError(f"{spec.name}: rows fall outside the partitions being overwritten")
     predicate = " AND ".join(
-        f"{col} IN ({', '.join(_sql_literal(v) for v in values)})" for col, values in partition_values.items()
+        f"{col} IN ({', '.join(_sql_literal(v) for v in values)})"
+        for col, values in partition_values.items()
     )
     ensure_table(location, spec)
 
@@ -157,12 +172,16 @@ def overwrite_partitions(
             partition_by=list(spec.partition_by),
             storage_options=dict(location.storage_options),
         )
-        return WriteResult(spec.name, open_table(location, spec).version(), data.num_rows, data.num_rows)
+        return WriteResult(
+            spec.name, open_table(location, spec).version(), data.num_rows, data.num_rows
+        )
 
     return _with_commit_retries(attempt)
 
 
-def append_once(location: LakeLocation, spec: TableSpec, data: pa.Table, app_id: str, batch_version: int) -> WriteResult:
+def append_once(
+    location: LakeLocation, spec: TableSpec, data: pa.Table, app_id: str, batch_version: int
+) -> WriteResult:
     """Append ``data`` unless the transaction ``(app_id, batch_version)`` already committed.
 
     Delta's application transactions (``txn`` actions) record the last version each app id
@@ -185,7 +204,9 @@ def append_once(location: LakeLocation, spec: TableSpec, data: pa.Table, app_id:
                 app_transactions=[Transaction(app_id=app_id, version=batch_version)]
             ),
         )
-        return WriteResult(spec.name, open_table(location, spec).version(), data.num_rows, data.num_rows)
+        return WriteResult(
+            spec.name, open_table(location, spec).version(), data.num_rows, data.num_rows
+        )
 
     return _with_commit_retries(attempt)
 
@@ -200,7 +221,9 @@ def delete_where_keys(location: LakeLocation, spec: TableSpec, key_rows: pa.Tabl
     def attempt() -> int:
         metrics = (
             open_table(location, spec)
-            .merge(source=key_rows, predicate=_key_predicate(spec), source_alias="s", target_alias="t")
+            .merge(
+                source=key_rows, predicate=_key_predicate(spec), source_alias="s", target_alias="t"
+            )
             .when_matched_delete()
             .execute()
         )
@@ -241,7 +264,9 @@ def _dedupe_on_key(data: pa.Table, spec: TableSpec) -> pa.Table:
     if data.num_rows < 2:
         return data
     idx = pa.array(range(data.num_rows))
-    grouped = data.append_column("__row", idx).group_by(list(spec.key)).aggregate([("__row", "max")])
+    grouped = (
+        data.append_column("__row", idx).group_by(list(spec.key)).aggregate([("__row", "max")])
+    )
     return data.take(grouped.column("__row_max").sort())
 
 

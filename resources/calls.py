@@ -10,7 +10,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-AUDIO_TYPES = {"wav": "audio/wav", "m4a": "audio/mp4", "mp3": "audio/mpeg", "flac": "audio/flac", "ogg": "audio/ogg", "opus": "audio/ogg"}
+AUDIO_TYPES = {
+    "wav": "audio/wav",
+    "m4a": "audio/mp4",
+    "mp3": "audio/mpeg",
+    "flac": "audio/flac",
+    "ogg": "audio/ogg",
+    "opus": "audio/ogg",
+}
 
 
 class MalformedCall(ValueError):
