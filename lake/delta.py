@@ -89,11 +89,11 @@ def read(
     filters = None
     if partitions:
         filters = [
-            (col, "in", [_partition_literal(v) for v in values])
+            (col, "in", [_partition_value(v) for v in values])
             for col, values in partitions.items()
         ]
     table = open_table(location, spec).to_pyarrow_table(
-        columns=list(columns) if columns else None, partitions=filters
+        columns=list(columns) if columns else None, filters=filters
     )
     return table
 
@@ -277,10 +277,6 @@ def _partition_value(value: object) -> object:
         except ValueError:
             return value
     return value
-
-
-def _partition_literal(value: object) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def _sql_literal(value: object) -> str:

@@ -44,6 +44,12 @@ def landing_key(source: str, received: dt.datetime, name: str) -> str:
 
 
 LANDING_PREFIX = "landing"
+REJECTED_PREFIX = "rejected"
+
+
+def rejected_key(key: str) -> str:
+    """Where an object that could not be ingested is kept, for a person to look at."""
+    return f"{REJECTED_PREFIX}/{key}"
 
 
 class ObjectStore:
@@ -104,6 +110,9 @@ class ObjectStore:
             return int(self.fs.size(self._path(key)))
         except FileNotFoundError as exc:
             raise ObjectNotFound(key) from exc
+
+    def move(self, key: str, new_key: str) -> None:
+        self.fs.mv(self._path(key), self._path(new_key))
 
     def delete(self, key: str) -> None:
         try:

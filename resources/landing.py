@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 
-from lake.objects import LANDING_PREFIX, ObjectStore, landing_key
+from lake.objects import LANDING_PREFIX, ObjectStore, landing_key, rejected_key
 from resources.calls import CallDelivery, CallMeta, FreqHop, MalformedCallJson, MissingAudio, Unit
 
 _ENVELOPE = ".call.json"
@@ -115,3 +115,14 @@ class LandingZone:
         envelope = json.loads(self.store.get(envelope_key))
         self.store.delete(envelope_key)
         self.store.delete(str(envelope["audio_key"]))
+
+    def reject(self, envelope_key: str) -> None:
+        """Set aside a call that ingestion quarantined: kept whole under ``rejected/``,
+        out of the queue."""
+        try:
+            audio_key: str | None = str(json.loads(self.store.get(envelope_key))["audio_key"])
+        except (KeyError, TypeError, ValueError):
+            audio_key = None
+        if audio_key and self.store.exists(audio_key):
+            self.store.move(audio_key, rejected_key(audio_key))
+        self.store.move(envelope_key, rejected_key(envelope_key))

@@ -18,3 +18,19 @@ def lake(tmp_path: Path) -> LakeLocation:
 @pytest.fixture
 def lake_resource(lake: LakeLocation) -> LakeResource:
     return LakeResource(uri=lake.uri)
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory):
+    """One SeaweedFS S3 server for the whole session, started on first use."""
+    from tests.support.seaweed import seaweed_s3
+
+    with seaweed_s3(tmp_path_factory.mktemp("seaweed")) as server:
+        yield server
+
+
+@pytest.fixture
+def s3_lake(s3_server, request: pytest.FixtureRequest) -> LakeLocation:
+    """A fresh lake prefix on the session's S3 server."""
+    prefix = request.node.name.replace("[", "_").replace("]", "_")
+    return LakeLocation(f"s3://{s3_server.bucket}/{prefix}", s3_server.storage_options())
