@@ -89,8 +89,7 @@ def read(
     filters = None
     if partitions:
         filters = [
-            (col, "in", [_partition_value(v) for v in values])
-            for col, values in partitions.items()
+            (col, "in", [_partition_value(v) for v in values]) for col, values in partitions.items()
         ]
     table = open_table(location, spec).to_pyarrow_table(
         columns=list(columns) if columns else None, filters=filters

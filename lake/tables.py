@@ -137,6 +137,11 @@ NORMALIZED_AUDIO = _spec(
         _f("audio_bytes", pa.int64(), False),
         _f("duration_s", pa.float64(), False),
         _f("sample_rate_hz", pa.int32(), False),
+        # what came in, as probed and decoded (quality metrics below describe the input too)
+        _f("input_format", pa.string()),
+        _f("input_sample_rate_hz", pa.int32()),
+        _f("input_channels", pa.int32()),
+        _f("input_duration_s", pa.float64()),
         _f("rms_dbfs", pa.float64()),
         _f("peak_dbfs", pa.float64()),
         _f("clipping_ratio", pa.float64()),
@@ -146,6 +151,8 @@ NORMALIZED_AUDIO = _spec(
         _f("loudness_lufs", pa.float64()),
         _f("tier", pa.string(), False),
         _f("chain", pa.list_(pa.string())),
+        # e.g. a truncated file that still decoded in part
+        _f("warnings", pa.list_(pa.string())),
         _f("processing_ms", pa.float64()),
         _f("processed_at", UTC_TS, False),
     ],
@@ -203,6 +210,7 @@ ENTITIES = _spec(
         _f("label", pa.string(), False),
         _f("text", pa.string(), False),
         _f("normalized", pa.string()),
+        _f("detail", pa.string()),
         _f("start_char", pa.int32()),
         _f("end_char", pa.int32()),
         _f("start_s", pa.float64()),
@@ -212,6 +220,23 @@ ENTITIES = _spec(
     key=("entity_id",),
     partition_by=("call_date",),
     description="Addresses, intersections, units, 10-codes, incident types and plates.",
+)
+
+ENTITY_EXTRACTIONS = _spec(
+    "entity_extractions",
+    [
+        _f("call_uid", pa.string(), False),
+        _f("call_date", pa.date32(), False),
+        _f("model_id", pa.string(), False),
+        _f("extractor_version", pa.string(), False),
+        _f("transcribed_at", UTC_TS, False),
+        _f("entity_count", pa.int32(), False),
+        _f("extracted_at", UTC_TS, False),
+    ],
+    key=("call_uid", "model_id"),
+    partition_by=("call_date",),
+    description="Which transcript (and which version of it) each call's entities came from, "
+    "including calls with none: the record that makes entity extraction incremental.",
 )
 
 LOCATIONS = _spec(
@@ -227,6 +252,7 @@ LOCATIONS = _spec(
         _f("backend", pa.string(), False),
         _f("score", pa.float64()),
         _f("jurisdiction", pa.string()),
+        _f("matched", pa.string()),
         _f("geocoded_at", UTC_TS, False),
     ],
     key=("entity_id",),
@@ -251,6 +277,44 @@ GEOCODE_CACHE = _spec(
     description="Every geocoder answer, hits and misses, so no query is sent twice.",
 )
 
+GAZETTEER = _spec(
+    "gazetteer",
+    [
+        _f("source", pa.string(), False),
+        _f("row_id", pa.int64(), False),
+        _f("kind", pa.string(), False),
+        _f("number", pa.string()),
+        _f("street", pa.string(), False),
+        _f("street_key", pa.string(), False),
+        _f("unit", pa.string()),
+        _f("city", pa.string()),
+        _f("district", pa.string()),
+        _f("region", pa.string()),
+        _f("postcode", pa.string()),
+        _f("lon", pa.float64()),
+        _f("lat", pa.float64()),
+        _f("from_number", pa.int64()),
+        _f("to_number", pa.int64()),
+        _f("parity", pa.string()),
+        _f("line_wkt", pa.string()),
+        _f("file_sha256", pa.string(), False),
+        _f("loaded_at", UTC_TS, False),
+    ],
+    key=("source", "row_id"),
+    description="The local geocoder's reference data: OpenAddresses points (kind 'point') and "
+    "TIGER-style address ranges along street lines (kind 'range'), one source per file.",
+)
+
+MATCHED_WORD = pa.struct(
+    [
+        _f("term", pa.string()),
+        _f("word_index", pa.int32()),
+        _f("word", pa.string()),
+        _f("start_s", pa.float64()),
+        _f("end_s", pa.float64()),
+    ]
+)
+
 ALERTS = _spec(
     "alerts",
     [
@@ -258,18 +322,31 @@ ALERTS = _spec(
         _f("call_uid", pa.string(), False),
         _f("call_date", pa.date32(), False),
         _f("keyword_group", pa.string(), False),
+        _f("model_id", pa.string()),
         _f("matched_terms", pa.list_(pa.string())),
+        _f("matched_words", pa.list_(MATCHED_WORD)),
         _f("match_start_s", pa.float64()),
         _f("match_end_s", pa.float64()),
         _f("snippet", pa.string()),
+        _f("system", pa.string()),
+        # "talkgroup@system", the string talkgroup filters are matched against
         _f("talkgroup", pa.string()),
+        _f("talkgroup_tag", pa.string()),
+        _f("call_start_time", UTC_TS),
+        _f("audio_key", pa.string()),
+        _f("incident_types", pa.list_(pa.string())),
+        _f("location", pa.string()),
+        _f("location_entity_id", pa.string()),
         _f("lat", pa.float64()),
         _f("lon", pa.float64()),
+        _f("channels", pa.list_(pa.string())),
         _f("created_at", UTC_TS, False),
+        _f("evaluated_at", UTC_TS, False),
     ],
     key=("alert_id",),
     partition_by=("call_date",),
-    description="Keyword-group matches on transcripts.",
+    description="Keyword-group matches on transcripts: the matched words with their audio "
+    "times, the call, the location, and the channels subscribed to the match.",
 )
 
 ALERT_DELIVERIES = _spec(
@@ -277,14 +354,22 @@ ALERT_DELIVERIES = _spec(
     [
         _f("alert_id", pa.string(), False),
         _f("channel", pa.string(), False),
+        # 0 is the planned delivery; 1, 2, ... are send attempts, each claimed in its own commit
+        _f("attempt", pa.int32(), False),
+        _f("call_date", pa.date32(), False),
         _f("status", pa.string(), False),
-        _f("attempts", pa.int32(), False),
+        _f("tries", pa.int32(), False),
         _f("last_error", pa.string()),
+        _f("run_id", pa.string()),
+        _f("next_attempt_at", UTC_TS),
         _f("sent_at", UTC_TS),
         _f("updated_at", UTC_TS, False),
     ],
-    key=("alert_id", "channel"),
-    description="Delivery state per alert and channel: the record that makes sending exactly-once.",
+    key=("alert_id", "channel", "attempt"),
+    partition_by=("call_date",),
+    description="Delivery log per alert and channel: one row per attempt, the newest being the "
+    "delivery's state (pending, sending, sent, failed, suppressed, in_doubt). Each attempt row "
+    "is committed with a Delta app transaction that claims it, so no attempt is sent twice.",
 )
 
 TABLES: dict[str, TableSpec] = {
@@ -297,8 +382,10 @@ TABLES: dict[str, TableSpec] = {
         TRANSCRIPTS,
         TRANSCRIPT_WORDS,
         ENTITIES,
+        ENTITY_EXTRACTIONS,
         LOCATIONS,
         GEOCODE_CACHE,
+        GAZETTEER,
         ALERTS,
         ALERT_DELIVERIES,
     )

@@ -112,6 +112,8 @@ class LandingZone:
     def ack(self, envelope_key: str) -> None:
         """Remove an ingested call: the envelope first, so a crash in between leaves only an
         orphan audio object, never an envelope without its audio."""
+        if not self.store.exists(envelope_key):
+            return  # acknowledged already, by an earlier attempt of the same batch
         envelope = json.loads(self.store.get(envelope_key))
         self.store.delete(envelope_key)
         self.store.delete(str(envelope["audio_key"]))

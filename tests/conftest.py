@@ -34,3 +34,17 @@ def s3_lake(s3_server, request: pytest.FixtureRequest) -> LakeLocation:
     """A fresh lake prefix on the session's S3 server."""
     prefix = request.node.name.replace("[", "_").replace("]", "_")
     return LakeLocation(f"s3://{s3_server.bucket}/{prefix}", s3_server.storage_options())
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> str:
+    from tests.support.services import ensure_postgres
+
+    return ensure_postgres()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    from tests.support.services import ensure_chromium
+
+    return ensure_chromium()

@@ -107,7 +107,9 @@ class IngestCursor:
         )
 
 
-def batch_state(run_outcomes: list[bool | None], runs_expected: int, age_s: float, lost_after_s: float) -> BatchState:
+def batch_state(
+    run_outcomes: list[bool | None], runs_expected: int, age_s: float, lost_after_s: float
+) -> BatchState:
     """A batch's state from its runs' outcomes (True ok, False failed, None unfinished).
 
     A batch none of whose runs appeared within ``lost_after_s`` is taken as failed, so a

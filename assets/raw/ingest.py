@@ -44,7 +44,9 @@ def validate(meta: CallMeta, source_ref: str, now: dt.datetime) -> None:
     if meta.start_time.tzinfo is None:
         raise InvalidCall(source_ref, "start_time has no timezone")
     if not 0 < meta.duration_s <= MAX_CALL_DURATION_S:
-        raise InvalidCall(source_ref, f"duration {meta.duration_s!r} s outside (0, {MAX_CALL_DURATION_S:.0f}]")
+        raise InvalidCall(
+            source_ref, f"duration {meta.duration_s!r} s outside (0, {MAX_CALL_DURATION_S:.0f}]"
+        )
     if meta.start_time > now + MAX_CLOCK_SKEW:
         raise InvalidCall(source_ref, f"start_time {meta.start_time.isoformat()} is in the future")
     if meta.stop_time is not None and meta.stop_time < meta.start_time:
@@ -74,7 +76,14 @@ def ingest(
 
     def quarantine(source: str, ref: str, uid: str | None, reason: str, detail: str) -> None:
         problems.append(
-            dict(source=source, source_ref=ref, call_uid=uid, reason=reason, detail=detail, quarantined_at=now)
+            dict(
+                source=source,
+                source_ref=ref,
+                call_uid=uid,
+                reason=reason,
+                detail=detail,
+                quarantined_at=now,
+            )
         )
 
     for item in deliveries:
@@ -91,13 +100,19 @@ def ingest(
             if existing[uid] != item.source_ref:
                 duplicates += 1
                 quarantine(
-                    item.source, item.source_ref, uid, "duplicate_delivery", f"call already ingested from {existing[uid]}"
+                    item.source,
+                    item.source_ref,
+                    uid,
+                    "duplicate_delivery",
+                    f"call already ingested from {existing[uid]}",
                 )
             ingested.append(item.source_ref)
             continue
         ext = item.audio_ext.lstrip(".").lower()
         if ext not in AUDIO_TYPES:
-            quarantine(item.source, item.source_ref, uid, "unsupported_audio_type", f"audio type {ext!r}")
+            quarantine(
+                item.source, item.source_ref, uid, "unsupported_audio_type", f"audio type {ext!r}"
+            )
             continue
         try:
             audio = item.read_audio()
@@ -117,13 +132,17 @@ def ingest(
 
     return IngestBatch(
         rows=conform(pa.Table.from_pylist(rows), RAW_CALLS) if rows else RAW_CALLS.empty(),
-        quarantine=conform(pa.Table.from_pylist(problems), RAW_QUARANTINE) if problems else RAW_QUARANTINE.empty(),
+        quarantine=conform(pa.Table.from_pylist(problems), RAW_QUARANTINE)
+        if problems
+        else RAW_QUARANTINE.empty(),
         ingested_refs=ingested,
         duplicates=duplicates,
     )
 
 
-def _row(item: CallDelivery, audio_key: str, audio_bytes: int, now: dt.datetime) -> dict[str, object]:
+def _row(
+    item: CallDelivery, audio_key: str, audio_bytes: int, now: dt.datetime
+) -> dict[str, object]:
     meta = item.meta
     start = meta.start_time.astimezone(dt.UTC)
     return dict(

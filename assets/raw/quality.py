@@ -32,11 +32,16 @@ def required_not_null(rows: pa.Table) -> Finding:
 
 def durations_sane(rows: pa.Table) -> Finding:
     bad = rows.filter(
-        pc.or_(pc.less_equal(rows["duration_s"], 0.0), pc.greater(rows["duration_s"], MAX_CALL_DURATION_S))
+        pc.or_(
+            pc.less_equal(rows["duration_s"], 0.0),
+            pc.greater(rows["duration_s"], MAX_CALL_DURATION_S),
+        )
     )
     return Finding(bad.num_rows == 0, {"bad_duration_calls": bad["call_uid"].to_pylist()[:20]})
 
 
 def audio_objects_exist(rows: pa.Table, store: ObjectStore) -> Finding:
     missing = [k for k in rows["audio_key"].to_pylist() if not store.exists(k)]
-    return Finding(not missing, {"missing_audio_objects": missing[:20], "missing_count": len(missing)})
+    return Finding(
+        not missing, {"missing_audio_objects": missing[:20], "missing_count": len(missing)}
+    )

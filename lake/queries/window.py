@@ -37,6 +37,11 @@ class Window:
         return cls(now - dt.timedelta(hours=hours), now)
 
     @property
+    def days(self) -> dict[str, object]:
+        """Only the partition bounds, ``$d0`` and ``$d1``."""
+        return {"d0": self.since.date(), "d1": self.until.date()}
+
+    @property
     def params(self) -> dict[str, object]:
         """The window as named query parameters: ``$since``, ``$until``, ``$d0``, ``$d1``."""
         return {

@@ -18,7 +18,8 @@ def raw_calls(n: int, day: dt.date = dt.date(2026, 11, 2), prefix: str = "sys-1"
                 call_hour=9,
                 system="sys",
                 talkgroup=100 + i,
-                start_time=dt.datetime.combine(day, dt.time(9, 0), dt.UTC) + dt.timedelta(seconds=i),
+                start_time=dt.datetime.combine(day, dt.time(9, 0), dt.UTC)
+                + dt.timedelta(seconds=i),
                 duration_s=3.5,
                 audio_key=f"audio/raw/system=sys/date={day}/{prefix}-{i}.wav",
                 audio_bytes=100,

@@ -33,19 +33,29 @@ def test_merge_updates_matched_rows_unless_insert_only(lake):
 
 
 def test_merge_source_with_duplicate_keys_keeps_last(lake):
-    rows = pa.concat_tables([raw_calls(1), raw_calls(1).set_column(6, "duration_s", pa.array([7.0]))])
+    rows = pa.concat_tables(
+        [raw_calls(1), raw_calls(1).set_column(6, "duration_s", pa.array([7.0]))]
+    )
     delta.merge(lake, RAW_CALLS, rows)
     assert delta.read(lake, RAW_CALLS)["duration_s"].to_pylist() == [7.0]
 
 
 def test_read_by_partition_and_keys(lake):
-    delta.merge(lake, RAW_CALLS, pa.concat_tables([raw_calls(3, DAY1, "a"), raw_calls(2, DAY2, "b")]))
+    delta.merge(
+        lake, RAW_CALLS, pa.concat_tables([raw_calls(3, DAY1, "a"), raw_calls(2, DAY2, "b")])
+    )
     assert delta.read(lake, RAW_CALLS, partitions={"call_date": [DAY2]}).num_rows == 2
-    assert delta.keys(lake, RAW_CALLS, partitions={"call_date": ["2026-11-02"]}) == {("a-0",), ("a-1",), ("a-2",)}
+    assert delta.keys(lake, RAW_CALLS, partitions={"call_date": ["2026-11-02"]}) == {
+        ("a-0",),
+        ("a-1",),
+        ("a-2",),
+    }
 
 
 def test_overwrite_partitions_replaces_only_that_day(lake):
-    delta.merge(lake, RAW_CALLS, pa.concat_tables([raw_calls(3, DAY1, "a"), raw_calls(2, DAY2, "b")]))
+    delta.merge(
+        lake, RAW_CALLS, pa.concat_tables([raw_calls(3, DAY1, "a"), raw_calls(2, DAY2, "b")])
+    )
     delta.overwrite_partitions(lake, RAW_CALLS, raw_calls(1, DAY1, "c"), {"call_date": [DAY1]})
     days = delta.read(lake, RAW_CALLS)["call_uid"].to_pylist()
     assert sorted(days) == ["b-0", "b-1", "c-0"]

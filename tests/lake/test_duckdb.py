@@ -15,7 +15,12 @@ def test_extensions_load_from_package_files_without_network(lake):
 def test_every_table_is_a_view_even_before_it_exists(lake):
     delta.merge(lake, RAW_CALLS, raw_calls(4))
     con = lake_duckdb.connect(lake)
-    views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    views = {
+        r[0]
+        for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+    }
     assert set(TABLES) <= views
-    assert con.execute("SELECT count(*) FROM raw_calls WHERE talkgroup > ?", [101]).fetchone() == (2,)
+    assert con.execute("SELECT count(*) FROM raw_calls WHERE talkgroup > ?", [101]).fetchone() == (
+        2,
+    )
     assert con.execute("SELECT count(*) FROM transcripts").fetchone() == (0,)

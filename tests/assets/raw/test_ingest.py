@@ -23,7 +23,11 @@ def delivery(m: CallMeta, ref: str, audio: bytes = b"RIFFdata", ext: str = "wav"
 
 def test_good_calls_become_rows_and_audio_objects(lake):
     store = ObjectStore(lake)
-    batch = ingest([delivery(meta(100), "a.json"), delivery(meta(200), "b.json")], store, source="trunk-recorder")
+    batch = ingest(
+        [delivery(meta(100), "a.json"), delivery(meta(200), "b.json")],
+        store,
+        source="trunk-recorder",
+    )
     assert batch.rows.num_rows == 2 and batch.quarantine.num_rows == 0
     row = batch.rows.to_pylist()[0]
     assert row["call_uid"] == "county-100-" + str(int(START.timestamp()))
@@ -46,7 +50,13 @@ def test_each_bad_delivery_is_quarantined_without_losing_neighbours(lake):
     ]
     batch = ingest(items, ObjectStore(lake), source="trunk-recorder")
     assert sorted(batch.rows["source_ref"].to_pylist()) == ["a.json", "f.json"]
-    reasons = dict(zip(batch.quarantine["source_ref"].to_pylist(), batch.quarantine["reason"].to_pylist(), strict=True))
+    reasons = dict(
+        zip(
+            batch.quarantine["source_ref"].to_pylist(),
+            batch.quarantine["reason"].to_pylist(),
+            strict=True,
+        )
+    )
     assert reasons == {
         "broken.json": "malformed_json",
         "c.json": "missing_audio",
@@ -60,14 +70,22 @@ def test_duplicate_delivery_is_recorded_and_rerun_is_silent(lake):
     store = ObjectStore(lake)
     first = ingest([delivery(meta(100), "a.json")], store, source="trunk-recorder")
     existing = {first.rows["call_uid"][0].as_py(): "a.json"}
-    rerun = ingest([delivery(meta(100), "a.json")], store, source="trunk-recorder", existing=existing)
+    rerun = ingest(
+        [delivery(meta(100), "a.json")], store, source="trunk-recorder", existing=existing
+    )
     assert rerun.rows.num_rows == 0 and rerun.quarantine.num_rows == 0
-    dup = ingest([delivery(meta(100), "landing/x.call.json")], store, source="landing", existing=existing)
+    dup = ingest(
+        [delivery(meta(100), "landing/x.call.json")], store, source="landing", existing=existing
+    )
     assert dup.rows.num_rows == 0 and dup.duplicates == 1
     assert dup.quarantine["reason"].to_pylist() == ["duplicate_delivery"]
     assert dup.ingested_refs == ["landing/x.call.json"]  # acknowledged: it is in the lake
 
 
 def test_two_deliveries_of_one_call_in_one_batch_give_one_row(lake):
-    batch = ingest([delivery(meta(100), "a.json"), delivery(meta(100), "b.json")], ObjectStore(lake), source="x")
+    batch = ingest(
+        [delivery(meta(100), "a.json"), delivery(meta(100), "b.json")],
+        ObjectStore(lake),
+        source="x",
+    )
     assert batch.rows.num_rows == 1 and batch.duplicates == 1

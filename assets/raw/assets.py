@@ -1,0 +1,137 @@
+"""The raw layer: ``raw_calls`` and its checks and sensors, wired for Dagster.
+
+A thin shell: sources are read through resources, rows are made by ``ingest.ingest`` and
+written through ``lake.delta``.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+
+import dagster as dg
+import pyarrow as pa
+
+from assets.raw import checks, sensors
+from assets.raw.ingest import ingest
+from assets.raw.partitions import call_date_partitions
+from lake import delta
+from lake.tables import RAW_CALLS, RAW_QUARANTINE
+from resources.calls import CallDelivery, MalformedCall
+from resources.lake import LakeResource
+from resources.landing import LandingZone
+from resources.trunk_recorder.resource import TrunkRecorderSource
+
+
+class CaptureWindow(dg.Config):
+    """Calls of one capture folder whose position (JSON mtime, ns) is in (after, upto]."""
+
+    capture_dir: str
+    after: int
+    upto: int
+
+
+class RawCallsConfig(dg.Config):
+    """What a run ingests. Empty (a backfill or a manual run): every call of the partition's
+    day in the configured capture folders and the landing zone. Set by the sensors: just
+    the new calls they found."""
+
+    capture_windows: list[CaptureWindow] = []
+    landing_keys: list[str] = []
+
+
+@dg.asset(
+    key="raw_calls",
+    group_name="raw",
+    partitions_def=call_date_partitions,
+    kinds={"deltalake", "python"},
+    tags={"layer": "raw"},
+)
+def raw_calls(
+    context: dg.AssetExecutionContext,
+    config: RawCallsConfig,
+    lake: LakeResource,
+    trunk_recorder: TrunkRecorderSource,
+) -> dg.MaterializeResult:
+    """Radio calls as delivered by trunk-recorder capture folders, Broadcastify polls and
+    HTTP uploads: one row per call, keyed by a stable call_uid (system, talkgroup, start),
+    with its audio copied into the lake under ``audio/raw/system=…/date=…/``. Re-deliveries
+    and re-runs never duplicate a row; broken deliveries go to ``raw_quarantine``."""
+    day = dt.date.fromisoformat(context.partition_key)
+    location, store = lake.location, lake.objects
+    landing = LandingZone(store)
+    stored = delta.read(
+        location, RAW_CALLS, columns=["call_uid", "source_ref"], partitions={"call_date": [day]}
+    )
+    existing = dict(
+        zip(stored["call_uid"].to_pylist(), stored["source_ref"].to_pylist(), strict=True)
+    )
+
+    from_sensor = bool(config.capture_windows or config.landing_keys)
+    folder_items = list(_folder_items(config, trunk_recorder, day, from_sensor))
+    landing_keys = config.landing_keys if from_sensor else _landing_keys_for(landing, day)
+    landing_items = [i for i in landing.read(landing_keys) if _on_day(i, day)]
+
+    batches = [
+        ingest(folder_items, store, source="trunk-recorder", existing=existing),
+        ingest(landing_items, store, source="landing", existing=existing),
+    ]
+    rows = pa.concat_tables([b.rows for b in batches])
+    problems = pa.concat_tables([b.quarantine for b in batches])
+    written = delta.merge(location, RAW_CALLS, rows, update=False)
+    delta.merge(location, RAW_QUARANTINE, problems)
+
+    # Only now, with the rows committed, may the landing zone let go of its calls.
+    acked = set(batches[1].ingested_refs)
+    rejected = {
+        ref for ref in problems["source_ref"].to_pylist() if ref in set(landing_keys)
+    } - acked
+    for key in sorted(acked):
+        landing.ack(key)
+    for key in sorted(rejected):
+        landing.reject(key)
+
+    return dg.MaterializeResult(
+        metadata={
+            "calls_inserted": written.rows_inserted,
+            "calls_seen": len(folder_items) + len(landing_items),
+            "quarantined": problems.num_rows,
+            "duplicates": sum(b.duplicates for b in batches),
+            "quarantine_reasons": dg.MetadataValue.json(_counts(problems["reason"].to_pylist())),
+            "table_version": written.version,
+        }
+    )
+
+
+def _folder_items(
+    config: RawCallsConfig, source: TrunkRecorderSource, day: dt.date, from_sensor: bool
+) -> Iterator[CallDelivery | MalformedCall]:
+    if from_sensor:
+        for window in config.capture_windows:
+            found = source.scan_window(window.capture_dir, window.after, window.upto)
+            yield from found.problems
+            yield from (d for d in found.deliveries if d.meta.call_date == day)
+        return
+    for found in source.scan_day(day):
+        yield from found.problems
+        yield from (d for d in found.deliveries if d.meta.call_date == day)
+
+
+def _landing_keys_for(landing: LandingZone, day: dt.date) -> list[str]:
+    return [i.source_ref for i in landing.read(landing.pending()) if _on_day(i, day)]
+
+
+def _on_day(item: CallDelivery | MalformedCall, day: dt.date) -> bool:
+    return isinstance(item, MalformedCall) or item.meta.call_date == day
+
+
+def _counts(values: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for v in values:
+        out[v] = out.get(v, 0) + 1
+    return out
+
+
+defs = dg.Definitions(
+    assets=[raw_calls],
+    asset_checks=checks.raw_calls_checks,
+    sensors=[sensors.trunk_recorder_sensor, sensors.landing_sensor],
+)

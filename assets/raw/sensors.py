@@ -1,0 +1,124 @@
+"""Micro-batch sensors: new calls in capture folders and in the landing zone become runs
+of ``raw_calls`` and everything downstream of it, a few seconds after they appear."""
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+
+import dagster as dg
+
+from assets.raw.cursor import Batch, BatchState, IngestCursor, batch_state
+from resources.calls import CallDelivery
+from resources.lake import LakeResource
+from resources.landing import LandingZone
+from resources.trunk_recorder.resource import TrunkRecorderSource
+
+# Seconds between sensor ticks; the daemon honours it as a minimum.
+SENSOR_INTERVAL_S = int(os.environ.get("SCANLAKE_SENSOR_INTERVAL_S", "5"))
+MAX_LANDING_BATCH = 500
+_LOST_AFTER_S = 600.0
+BATCH_TAG = "scanlake/batch"
+LANE_TAG = "scanlake/lane"
+
+live_selection = dg.AssetSelection.assets("raw_calls").downstream()
+
+
+def _state(instance: dg.DagsterInstance, batch: Batch) -> BatchState:
+    runs = instance.get_runs(filters=dg.RunsFilter(tags={BATCH_TAG: batch.batch_id}))
+    outcomes: list[bool | None] = []
+    for run in runs:
+        if run.status == dg.DagsterRunStatus.SUCCESS:
+            outcomes.append(True)
+        elif run.status in (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED):
+            outcomes.append(False)
+        else:
+            outcomes.append(None)
+    return batch_state(outcomes, batch.runs, time.time() - batch.requested_at, _LOST_AFTER_S)
+
+
+def _settle(instance: dg.DagsterInstance, cursor: IngestCursor, ordered: bool) -> None:
+    cursor.settle({b.batch_id: _state(instance, b) for b in cursor.inflight}, ordered=ordered)
+
+
+def _run_requests(batch_id: str, by_day: dict[str, dict[str, object]]) -> Iterator[dg.RunRequest]:
+    for day, raw_calls_config in sorted(by_day.items()):
+        yield dg.RunRequest(
+            run_key=f"{batch_id}:{day}",
+            partition_key=day,
+            run_config={"ops": {"raw_calls": {"config": raw_calls_config}}},
+            tags={BATCH_TAG: batch_id, LANE_TAG: "live"},
+        )
+
+
+def _today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+@dg.sensor(
+    name="trunk_recorder_sensor",
+    asset_selection=live_selection,
+    minimum_interval_seconds=SENSOR_INTERVAL_S,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def trunk_recorder_sensor(
+    context: dg.SensorEvaluationContext, trunk_recorder: TrunkRecorderSource
+) -> dg.SensorResult | dg.SkipReason:
+    """Watches the trunk-recorder capture folders; each tick's new calls become one run per
+    call date. The cursor only moves past calls whose run succeeded."""
+    if not trunk_recorder.capture_dirs:
+        return dg.SkipReason("no capture folders configured (SCANLAKE_TRUNK_RECORDER_DIRS)")
+    cursors: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
+    requests: list[dg.RunRequest] = []
+    for capture_dir in trunk_recorder.capture_dirs:
+        cursor = IngestCursor.loads(cursors.get(capture_dir))
+        _settle(context.instance, cursor, ordered=True)
+        after = cursor.requested
+        found = trunk_recorder.scan(capture_dir, after)
+        if found.deliveries or found.problems:
+            upto = found.position
+            days: set[str] = {d.meta.call_date.isoformat() for d in found.deliveries}
+            if found.problems and not days:
+                days = {_today()}
+            window = {
+                "capture_windows": [{"capture_dir": capture_dir, "after": after, "upto": upto}]
+            }
+            # A batch requested again after a failure needs a fresh run key, or Dagster skips it.
+            batch_id = (
+                f"tr-{hashlib.sha1(capture_dir.encode()).hexdigest()[:8]}-{upto}-{time.time_ns()}"
+            )
+            requests += _run_requests(batch_id, {day: window for day in days})
+            cursor.add(Batch(batch_id, upto, runs=len(days), requested_at=time.time()))
+        cursors[capture_dir] = cursor.dumps()
+    return dg.SensorResult(run_requests=requests, cursor=json.dumps(cursors))
+
+
+@dg.sensor(
+    name="landing_sensor",
+    asset_selection=live_selection,
+    minimum_interval_seconds=SENSOR_INTERVAL_S,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def landing_sensor(context: dg.SensorEvaluationContext, lake: LakeResource) -> dg.SensorResult:
+    """Drains the landing zone (HTTP uploads, Broadcastify polls) into runs, one per call
+    date. Calls leave the zone only when their run has committed them."""
+    cursor = IngestCursor.loads(context.cursor)
+    _settle(context.instance, cursor, ordered=False)
+    landing = LandingZone(lake.objects)
+    busy = cursor.inflight_refs
+    keys = [k for k in landing.pending() if k not in busy][:MAX_LANDING_BATCH]
+    by_day: dict[str, list[str]] = defaultdict(list)
+    for item in landing.read(keys):
+        day = item.meta.call_date.isoformat() if isinstance(item, CallDelivery) else _today()
+        by_day[day].append(item.source_ref)
+    requests: list[dg.RunRequest] = []
+    if by_day:
+        batch_id = f"landing-{hashlib.sha1(''.join(keys).encode()).hexdigest()[:12]}-{int(time.time() * 1000)}"
+        requests = list(
+            _run_requests(batch_id, {day: {"landing_keys": refs} for day, refs in by_day.items()})
+        )
+        cursor.add(Batch(batch_id, refs=keys, runs=len(by_day), requested_at=time.time()))
+    return dg.SensorResult(run_requests=requests, cursor=cursor.dumps())

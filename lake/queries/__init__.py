@@ -1,0 +1,71 @@
+"""The one query layer over the lake: every dashboard, notebook and CLI query, by name.
+
+Each function takes a DuckDB connection (``open_lake()``) and parameters, and runs SQL
+declared in its module with those parameters bound; no SQL is ever built from user text.
+Windowed queries take a ``Window`` of call start times and read only its days' partitions.
+
+    from lake import queries as q
+    con = q.open_lake()                      # SCANLAKE_LAKE_URI
+    q.latest_calls(con, q.Window.last(24))
+"""
+
+from lake.queries.adhoc import NotReadOnly, check_read_only, run_sql
+from lake.queries.analytics import (
+    activity_by_hour,
+    busiest_units,
+    calls_per_hour,
+    flag_counts,
+    incident_types_over_time,
+    response_patterns,
+    transcription_quality,
+    transcripts_by_model,
+)
+from lake.queries.calls import (
+    call_date_of,
+    call_detail,
+    call_entities,
+    call_locations,
+    call_transcripts,
+    call_words,
+    filter_options,
+    latest_calls,
+    map_points,
+)
+from lake.queries.health import freshness, quarantine_summary, recent_quarantine
+from lake.queries.search import EmptySearch, parse_query, search_calls, search_words
+from lake.queries.search_index import build_search_index, search_fts
+from lake.queries.window import Window, open_lake
+
+__all__ = [
+    "EmptySearch",
+    "NotReadOnly",
+    "Window",
+    "activity_by_hour",
+    "build_search_index",
+    "busiest_units",
+    "call_date_of",
+    "call_detail",
+    "call_entities",
+    "call_locations",
+    "call_transcripts",
+    "call_words",
+    "calls_per_hour",
+    "check_read_only",
+    "filter_options",
+    "flag_counts",
+    "freshness",
+    "incident_types_over_time",
+    "latest_calls",
+    "map_points",
+    "open_lake",
+    "parse_query",
+    "quarantine_summary",
+    "recent_quarantine",
+    "response_patterns",
+    "run_sql",
+    "search_calls",
+    "search_fts",
+    "search_words",
+    "transcription_quality",
+    "transcripts_by_model",
+]

@@ -1,0 +1,251 @@
+"""Queries about calls: the live list, the map, and one call in detail.
+
+A call's transcript is its newest one (the latest ``transcribed_at`` over all models), so a
+re-transcription backfill shows up without a setting; ``call_transcripts`` lists them all.
+Its incident type is the first INCIDENT_TYPE entity in its transcript.
+
+Each windowed query first picks its calls into the CTE ``c``; the other tables are then read
+only on the window's ``call_date`` partitions and only for those calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from lake.queries.window import Window
+
+LATEST_CALLS_SQL = """
+WITH c AS (
+    SELECT call_uid, call_date, start_time, system, talkgroup, talkgroup_tag,
+           talkgroup_group AS agency, duration_s, emergency, units, audio_key AS raw_audio_key
+    FROM raw_calls
+    WHERE call_date BETWEEN $d0 AND $d1 AND start_time >= $since AND start_time < $until
+      AND ($talkgroups IS NULL OR list_contains($talkgroups, talkgroup))
+      AND ($agencies IS NULL OR list_contains($agencies, talkgroup_group))
+    ORDER BY start_time DESC
+    LIMIT $limit
+), t AS (
+    SELECT call_uid, arg_max(model_id, transcribed_at) AS model_id,
+           arg_max(text, transcribed_at) AS transcript,
+           arg_max(confidence, transcribed_at) AS confidence,
+           arg_max(flags, transcribed_at) AS flags
+    FROM transcripts
+    WHERE call_date BETWEEN $d0 AND $d1 AND call_uid IN (SELECT call_uid FROM c)
+    GROUP BY call_uid
+), i AS (
+    SELECT call_uid, arg_min(coalesce(normalized, text), start_char) AS incident_type
+    FROM entities
+    WHERE call_date BETWEEN $d0 AND $d1 AND label = 'INCIDENT_TYPE'
+      AND call_uid IN (SELECT call_uid FROM c)
+    GROUP BY call_uid
+), a AS (
+    SELECT call_uid, audio_key FROM normalized_audio
+    WHERE call_date BETWEEN $d0 AND $d1 AND call_uid IN (SELECT call_uid FROM c)
+)
+SELECT c.call_uid, c.call_date, c.start_time, c.system, c.talkgroup, c.talkgroup_tag, c.agency,
+       c.duration_s, c.emergency,
+       list_transform(c.units, u -> coalesce(u.tag, u.unit_id::VARCHAR)) AS units,
+       t.transcript, t.model_id, t.confidence, t.flags, i.incident_type,
+       coalesce(a.audio_key, c.raw_audio_key) AS audio_key
+FROM c LEFT JOIN t USING (call_uid) LEFT JOIN i USING (call_uid) LEFT JOIN a USING (call_uid)
+ORDER BY c.start_time DESC
+"""
+
+MAP_POINTS_SQL = """
+WITH l AS (
+    SELECT entity_id, call_uid, lat, lon, query, precision
+    FROM locations WHERE call_date BETWEEN $d0 AND $d1
+), c AS (
+    SELECT call_uid, call_date, start_time, talkgroup, talkgroup_tag, talkgroup_group AS agency
+    FROM raw_calls
+    WHERE call_date BETWEEN $d0 AND $d1 AND start_time >= $since AND start_time < $until
+      AND ($talkgroups IS NULL OR list_contains($talkgroups, talkgroup))
+      AND ($agencies IS NULL OR list_contains($agencies, talkgroup_group))
+      AND call_uid IN (SELECT call_uid FROM l)
+), t AS (
+    SELECT call_uid, arg_max(text, transcribed_at) AS transcript
+    FROM transcripts
+    WHERE call_date BETWEEN $d0 AND $d1 AND call_uid IN (SELECT call_uid FROM c)
+    GROUP BY call_uid
+), i AS (
+    SELECT call_uid, arg_min(coalesce(normalized, text), start_char) AS incident_type
+    FROM entities
+    WHERE call_date BETWEEN $d0 AND $d1 AND label = 'INCIDENT_TYPE'
+      AND call_uid IN (SELECT call_uid FROM c)
+    GROUP BY call_uid
+)
+SELECT l.entity_id, c.call_uid, c.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
+       c.agency, i.incident_type, l.lat, l.lon, l.query AS place, l.precision,
+       left(t.transcript, 160) AS snippet
+FROM c JOIN l USING (call_uid) LEFT JOIN t USING (call_uid) LEFT JOIN i USING (call_uid)
+WHERE $incident_types IS NULL OR list_contains($incident_types, i.incident_type)
+ORDER BY c.start_time DESC
+LIMIT $limit
+"""
+
+FILTER_OPTIONS_SQL = """
+WITH c AS (
+    SELECT call_uid, talkgroup, talkgroup_tag, talkgroup_group
+    FROM raw_calls
+    WHERE call_date BETWEEN $d0 AND $d1 AND start_time >= $since AND start_time < $until
+)
+SELECT 'talkgroup' AS kind, talkgroup::VARCHAR AS value, any_value(talkgroup_tag) AS label,
+       count(*) AS calls
+FROM c GROUP BY talkgroup
+UNION ALL
+SELECT 'agency', talkgroup_group, talkgroup_group, count(*)
+FROM c WHERE talkgroup_group IS NOT NULL GROUP BY talkgroup_group
+UNION ALL
+SELECT 'incident_type', coalesce(normalized, text), coalesce(normalized, text),
+       count(DISTINCT call_uid)
+FROM entities
+WHERE call_date BETWEEN $d0 AND $d1 AND label = 'INCIDENT_TYPE'
+  AND call_uid IN (SELECT call_uid FROM c)
+GROUP BY 2
+ORDER BY kind, calls DESC, value
+"""
+
+# Without its date a call costs one scan of the call_uid column; links carry the date.
+CALL_DATE_SQL = "SELECT call_date FROM raw_calls WHERE call_uid = $call_uid LIMIT 1"
+
+CALL_DETAIL_SQL = """
+SELECT c.call_uid, c.call_date, c.start_time, c.stop_time, c.system, c.talkgroup,
+       c.talkgroup_tag, c.talkgroup_description, c.talkgroup_group AS agency, c.duration_s,
+       c.freq_hz, c.emergency, c.encrypted, c.source, c.ingested_at,
+       list_transform(c.units, u -> coalesce(u.tag, u.unit_id::VARCHAR)) AS units,
+       c.audio_key AS raw_audio_key, n.audio_key AS normalized_audio_key,
+       coalesce(n.audio_key, c.audio_key) AS audio_key, n.tier, n.snr_db, n.speech_ratio
+FROM raw_calls c
+LEFT JOIN normalized_audio n ON n.call_uid = c.call_uid AND n.call_date = $call_date
+WHERE c.call_date = $call_date AND c.call_uid = $call_uid
+"""
+
+CALL_TRANSCRIPTS_SQL = """
+SELECT model_id, model_version, text, confidence, avg_logprob, no_speech_prob, flags,
+       transcribed_at
+FROM transcripts
+WHERE call_date = $call_date AND call_uid = $call_uid
+ORDER BY transcribed_at DESC
+"""
+
+CALL_WORDS_SQL = """
+SELECT word_index, word, start_s, end_s, probability
+FROM transcript_words
+WHERE call_date = $call_date AND call_uid = $call_uid AND model_id = $model_id
+ORDER BY word_index
+"""
+
+CALL_ENTITIES_SQL = """
+SELECT entity_id, model_id, label, text, normalized, start_char, end_char, start_s, end_s,
+       confidence
+FROM entities
+WHERE call_date = $call_date AND call_uid = $call_uid
+ORDER BY start_char NULLS LAST, label
+"""
+
+CALL_LOCATIONS_SQL = """
+SELECT entity_id, query AS place, lat, lon, precision, backend, score, jurisdiction
+FROM locations
+WHERE call_date = $call_date AND call_uid = $call_uid
+ORDER BY score DESC NULLS LAST
+"""
+
+
+def _listed(values: Sequence[object] | None) -> list[object] | None:
+    """An empty filter means no filter, like an untouched multiselect."""
+    return list(values) if values else None
+
+
+def latest_calls(
+    con: duckdb.DuckDBPyConnection,
+    window: Window,
+    limit: int = 50,
+    talkgroups: Sequence[int] | None = None,
+    agencies: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The newest calls in the window with units, transcript, incident type and audio key."""
+    params = window.params | {
+        "limit": limit,
+        "talkgroups": _listed(talkgroups),
+        "agencies": _listed(agencies),
+    }
+    return con.execute(LATEST_CALLS_SQL, params).df()
+
+
+def map_points(
+    con: duckdb.DuckDBPyConnection,
+    window: Window,
+    talkgroups: Sequence[int] | None = None,
+    incident_types: Sequence[str] | None = None,
+    agencies: Sequence[str] | None = None,
+    limit: int = 20_000,
+) -> pd.DataFrame:
+    """One row per geocoded place of a call in the window, with its transcript snippet."""
+    params = window.params | {
+        "limit": limit,
+        "talkgroups": _listed(talkgroups),
+        "incident_types": _listed(incident_types),
+        "agencies": _listed(agencies),
+    }
+    return con.execute(MAP_POINTS_SQL, params).df()
+
+
+def filter_options(con: duckdb.DuckDBPyConnection, window: Window) -> pd.DataFrame:
+    """The talkgroups, agencies and incident types present in the window, busiest first
+    (``kind``, ``value``, ``label``, ``calls``)."""
+    return con.execute(FILTER_OPTIONS_SQL, window.params).df()
+
+
+def call_date_of(con: duckdb.DuckDBPyConnection, call_uid: str) -> dt.date | None:
+    row = con.execute(CALL_DATE_SQL, {"call_uid": call_uid}).fetchone()
+    return row[0] if row else None
+
+
+def _one_call(
+    con: duckdb.DuckDBPyConnection, call_uid: str, call_date: dt.date | None
+) -> dict[str, object]:
+    return {"call_uid": call_uid, "call_date": call_date or call_date_of(con, call_uid)}
+
+
+def call_detail(
+    con: duckdb.DuckDBPyConnection, call_uid: str, call_date: dt.date | None = None
+) -> dict[str, object] | None:
+    """One call's metadata and audio keys, or None when there is no such call."""
+    frame = con.execute(CALL_DETAIL_SQL, _one_call(con, call_uid, call_date)).df()
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def call_transcripts(
+    con: duckdb.DuckDBPyConnection, call_uid: str, call_date: dt.date | None = None
+) -> pd.DataFrame:
+    """Every model's transcript of a call, newest first."""
+    return con.execute(CALL_TRANSCRIPTS_SQL, _one_call(con, call_uid, call_date)).df()
+
+
+def call_words(
+    con: duckdb.DuckDBPyConnection,
+    call_uid: str,
+    model_id: str,
+    call_date: dt.date | None = None,
+) -> pd.DataFrame:
+    """A transcript's words with their times in the call audio."""
+    params = _one_call(con, call_uid, call_date) | {"model_id": model_id}
+    return con.execute(CALL_WORDS_SQL, params).df()
+
+
+def call_entities(
+    con: duckdb.DuckDBPyConnection, call_uid: str, call_date: dt.date | None = None
+) -> pd.DataFrame:
+    """A call's entities from every model, in transcript order."""
+    return con.execute(CALL_ENTITIES_SQL, _one_call(con, call_uid, call_date)).df()
+
+
+def call_locations(
+    con: duckdb.DuckDBPyConnection, call_uid: str, call_date: dt.date | None = None
+) -> pd.DataFrame:
+    """The geocoded places of a call, best score first."""
+    return con.execute(CALL_LOCATIONS_SQL, _one_call(con, call_uid, call_date)).df()

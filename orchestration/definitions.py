@@ -1,0 +1,16 @@
+"""The one ``Definitions`` of scanlake: each layer's own definitions, merged, plus the
+shared resources and the executor. ``dagster dev`` loads this through workspace.yaml."""
+
+import dagster as dg
+
+from assets.raw import assets as raw
+from orchestration.executors import multiprocess
+from orchestration.jobs import jobs
+from orchestration.resources import build_resources
+
+LAYERS = [raw.defs]
+
+defs = dg.Definitions.merge(
+    *LAYERS,
+    dg.Definitions(jobs=jobs, resources=build_resources(), executor=multiprocess),
+)

@@ -1,0 +1,43 @@
+"""The resources every asset shares, configured from the environment.
+
+Settings that are set in the environment are passed as ``EnvVar`` so the Dagster UI shows
+where each value comes from and secrets never sit in code; unset ones fall back to the
+resource's own defaults (a local lake, the shipped models).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import dagster as dg
+from resources.trunk_recorder.resource import TrunkRecorderSource
+
+from resources.lake import LakeResource
+
+
+def _kw(**mapping: str) -> dict[str, Any]:
+    """Resource keyword arguments for the environment variables that are set."""
+    return {field: dg.EnvVar(var) for field, var in mapping.items() if os.environ.get(var)}
+
+
+def _list_env(var: str) -> list[str]:
+    return [p for p in os.environ.get(var, "").split(os.pathsep) if p]
+
+
+def build_resources() -> dict[str, Any]:
+    return {
+        "lake": LakeResource(
+            **_kw(
+                uri="SCANLAKE_LAKE_URI",
+                endpoint_url="AWS_ENDPOINT_URL",
+                access_key_id="AWS_ACCESS_KEY_ID",
+                secret_access_key="AWS_SECRET_ACCESS_KEY",
+                region="AWS_REGION",
+            )
+        ),
+        # A list cannot come from one EnvVar; the folders are paths, not secrets.
+        "trunk_recorder": TrunkRecorderSource(
+            capture_dirs=_list_env("SCANLAKE_TRUNK_RECORDER_DIRS")
+        ),
+    }
