@@ -29,9 +29,8 @@ def _progress() -> Progress:
 
 
 def _resources(capture_dirs: list[Path] | None = None) -> dict[str, Any]:
-    from resources.trunk_recorder.resource import TrunkRecorderSource
-
     from orchestration.resources import build_resources
+    from resources.trunk_recorder.resource import TrunkRecorderSource
 
     resources = build_resources()
     if capture_dirs is not None:
@@ -88,9 +87,8 @@ def ingest_trunk_recorder(
     until: Annotated[str | None, typer.Option(help="Last day to import, YYYY-MM-DD.")] = None,
 ) -> None:
     """Import a trunk-recorder archive: one partitioned run of raw_calls per call date."""
-    from resources.trunk_recorder.resource import TrunkRecorderSource
-
     from orchestration import runner
+    from resources.trunk_recorder.resource import TrunkRecorderSource
 
     if not capture_dir.is_dir():
         raise typer.BadParameter(f"{capture_dir} is not a folder")

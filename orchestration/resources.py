@@ -11,9 +11,9 @@ import os
 from typing import Any
 
 import dagster as dg
-from resources.trunk_recorder.resource import TrunkRecorderSource
 
 from resources.lake import LakeResource
+from resources.trunk_recorder.resource import TrunkRecorderSource
 
 
 def _kw(**mapping: str) -> dict[str, Any]:

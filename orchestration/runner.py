@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from resources.trunk_recorder.resource import TrunkRecorderSource
 
 from lake import delta
 from lake.tables import RAW_CALLS
 from orchestration.definitions import defs
 from resources.lake import LakeResource
 from resources.landing import LandingZone
+from resources.trunk_recorder.resource import TrunkRecorderSource
 
 INSTANCE_DIR = Path(__file__).parent / "instance"
 DEFAULT_DAGSTER_HOME = Path(".scanlake/dagster_home")
