@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from botocore.exceptions import BotoCoreError, ClientError
 
 
 def free_port() -> int:
@@ -65,9 +65,7 @@ def _accepts_writes(endpoint: str, access: str, secret: str, bucket: str) -> boo
     try:
         fs.pipe_file(f"{bucket}/.ready", b"1")
         return fs.cat_file(f"{bucket}/.ready") == b"1"
-    except (OSError, httpx.HTTPError, PermissionError):
-        return False
-    except Exception:  # noqa: BLE001 - botocore raises its own types while the server boots
+    except (OSError, BotoCoreError, ClientError):
         return False
 
 
