@@ -8,9 +8,11 @@ here and nowhere else.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import uuid
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import fsspec
 
@@ -86,15 +88,21 @@ class ObjectStore:
         return self.location.path(key)
 
     def put(self, key: str, data: bytes) -> None:
-        """Write an object whole. On a local folder the bytes land in a temporary file that
-        is renamed into place, so a reader never sees half an object."""
+        """Write an object whole. On a local folder the bytes go to a temporary file of
+        their own, are flushed to disk, and are renamed into place: a reader never sees
+        half an object, and two writers of one key cannot trip over each other."""
         path = self._path(key)
         if self.location.is_s3:
             self.fs.pipe_file(path, data)
             return
-        tmp = f"{path}.partial"
-        self.fs.pipe_file(tmp, data)
-        self.fs.mv(tmp, path)
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{target.name}.{uuid.uuid4().hex}.partial")
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
 
     def get(self, key: str) -> bytes:
         try:

@@ -196,6 +196,28 @@ def demo(
     )
 
 
+@app.command("serve-upload")
+def serve_upload() -> None:
+    """Start the rdio-scanner-compatible call-upload endpoint (settings from SCANLAKE_UPLOAD_*)."""
+    from resources.upload import UploadSettings, serve
+
+    serve(UploadSettings.from_env())
+
+
+@app.command("upload-key")
+def upload_key(
+    key: Annotated[str | None, typer.Argument(help="An existing key to hash; a new one is made if omitted.")] = None,
+    systems: Annotated[str, typer.Option(help="Comma-separated systems the key may upload for; * for all.")] = "*",
+) -> None:
+    """Make an upload API key and the SCANLAKE_UPLOAD_KEYS entry (its hash) for the server."""
+    from resources.upload.keys import key_entry, new_key
+
+    key = key or new_key()
+    allowed = None if systems.strip() == "*" else [s.strip() for s in systems.split(",") if s.strip()]
+    console.print(f"key (give to the recorder): {key}")
+    console.print(f"SCANLAKE_UPLOAD_KEYS entry (give to the server): {key_entry(key, allowed)}")
+
+
 def main() -> None:
     app()
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import dagster as dg
 
+from resources.broadcastify.resource import BroadcastifyResource
 from resources.lake import LakeResource
 from resources.trunk_recorder.resource import TrunkRecorderSource
 
@@ -19,6 +20,10 @@ from resources.trunk_recorder.resource import TrunkRecorderSource
 def _kw(**mapping: str) -> dict[str, Any]:
     """Resource keyword arguments for the environment variables that are set."""
     return {field: dg.EnvVar(var) for field, var in mapping.items() if os.environ.get(var)}
+
+
+def _int_kw(**mapping: str) -> dict[str, Any]:
+    return {field: dg.EnvVar.int(var) for field, var in mapping.items() if os.environ.get(var)}
 
 
 def _list_env(var: str) -> list[str]:
@@ -35,6 +40,17 @@ def build_resources() -> dict[str, Any]:
                 secret_access_key="AWS_SECRET_ACCESS_KEY",
                 region="AWS_REGION",
             )
+        ),
+        "broadcastify": BroadcastifyResource(
+            **_kw(
+                api_key_id="SCANLAKE_BCFY_API_KEY_ID",
+                api_key_secret="SCANLAKE_BCFY_API_KEY",
+                app_id="SCANLAKE_BCFY_APP_ID",
+                username="SCANLAKE_BCFY_USERNAME",
+                password="SCANLAKE_BCFY_PASSWORD",
+                playlist_uuid="SCANLAKE_BCFY_PLAYLIST_UUID",
+            ),
+            **_int_kw(sid="SCANLAKE_BCFY_SID", node_id="SCANLAKE_BCFY_NODE_ID"),
         ),
         # A list cannot come from one EnvVar; the folders are paths, not secrets.
         "trunk_recorder": TrunkRecorderSource(

@@ -41,6 +41,14 @@ class MissingAudio(MalformedCall):
         super().__init__(source_ref, "missing_audio", detail)
 
 
+class MissingJson(MalformedCall):
+    """Call audio whose metadata file never appeared (trunk-recorder with ``callLog``
+    off deletes it, or the recorder died between the two writes)."""
+
+    def __init__(self, source_ref: str, detail: str) -> None:
+        super().__init__(source_ref, "missing_json", detail)
+
+
 @dataclass(frozen=True)
 class Unit:
     unit_id: int

@@ -133,5 +133,5 @@ def _counts(values: list[str]) -> dict[str, int]:
 defs = dg.Definitions(
     assets=[raw_calls],
     asset_checks=checks.raw_calls_checks,
-    sensors=[sensors.trunk_recorder_sensor, sensors.landing_sensor],
+    sensors=[sensors.trunk_recorder_sensor, sensors.landing_sensor, sensors.broadcastify_sensor],
 )

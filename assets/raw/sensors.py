@@ -12,6 +12,10 @@ from collections.abc import Iterator
 import dagster as dg
 
 from assets.raw.cursor import Batch, BatchState, IngestCursor, batch_state
+from assets.raw.ingest import ingest
+from lake import delta
+from lake.tables import RAW_QUARANTINE
+from resources.broadcastify.resource import BroadcastifyResource
 from resources.calls import CallDelivery
 from resources.lake import LakeResource
 from resources.landing import LandingZone
@@ -122,3 +126,25 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: LakeResource) -> d
         )
         cursor.add(Batch(batch_id, refs=keys, runs=len(by_day), requested_at=time.time()))
     return dg.SensorResult(run_requests=requests, cursor=cursor.dumps())
+
+
+@dg.sensor(
+    name="broadcastify_sensor",
+    minimum_interval_seconds=SENSOR_INTERVAL_S,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def broadcastify_sensor(
+    context: dg.SensorEvaluationContext, broadcastify: BroadcastifyResource, lake: LakeResource
+) -> dg.SkipReason:
+    """Polls the Broadcastify Calls live feed and stores each new call in the landing zone,
+    where ``landing_sensor`` picks it up. The position cursor moves only past calls that
+    are stored; an API error fails the tick, visibly, and leaves the cursor where it was."""
+    if not broadcastify.configured:
+        return dg.SkipReason("Broadcastify is not configured (SCANLAKE_BCFY_* variables)")
+    result = broadcastify.poll(LandingZone(lake.objects), context.cursor)
+    if result.problems:
+        problems = ingest(result.problems, lake.objects, source="broadcastify").quarantine
+        delta.merge(lake.location, RAW_QUARANTINE, problems)
+    context.update_cursor(result.new_cursor)
+    waiting = f"; {len(result.retrying)} waiting for audio" if result.retrying else ""
+    return dg.SkipReason(f"stored {result.stored} call(s) in the landing zone{waiting}")

@@ -34,10 +34,8 @@ def run_sql(
 ) -> pd.DataFrame:
     """Run one read-only statement over the lake's views and return its rows."""
     check_read_only(sql)
-    cur = con.cursor()
-    cur.execute("BEGIN TRANSACTION")
+    con.execute("BEGIN TRANSACTION")
     try:
-        return cur.execute(sql, params).df()
+        return con.execute(sql, params).df()
     finally:
-        cur.execute("ROLLBACK")
-        cur.close()
+        con.execute("ROLLBACK")

@@ -87,7 +87,7 @@ WITH m AS (
     QUALIFY row_number() OVER (PARTITION BY call_uid ORDER BY transcribed_at DESC) = 1
 )
 SELECT k.call_uid, k.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
-       c.talkgroup_group AS agency, k.model_id, k.text,
+       c.talkgroup_group AS agency, c.audio_key AS raw_audio_key, k.model_id, k.text,
        list_sum(list_transform(k.tf, f -> f * 2.2 / (f + 1.2 * (0.25 + 0.75 * k.n_words / 20.0))))
            AS score
 FROM k JOIN raw_calls c ON c.call_uid = k.call_uid
@@ -127,7 +127,7 @@ WITH w AS (
     QUALIFY row_number() OVER (PARTITION BY k.call_uid ORDER BY t.transcribed_at DESC) = 1
 )
 SELECT t.call_uid, t.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
-       c.talkgroup_group AS agency, t.model_id, t.text,
+       c.talkgroup_group AS agency, c.audio_key AS raw_audio_key, t.model_id, t.text,
        list_sum(list_transform(t.tf, f -> f * 2.2 / (f + 1.2 * (0.25 + 0.75 * t.n_words / 20.0))))
            AS score
 FROM t JOIN raw_calls c ON c.call_uid = t.call_uid
@@ -136,12 +136,18 @@ ORDER BY score DESC, c.start_time DESC
 LIMIT $limit
 """
 
+# Both read only the days between the hits' first and last call date.
 HIT_WORDS_SQL = """
 SELECT w.call_uid, w.word_index, w.word, w.start_s
 FROM transcript_words w
 JOIN (SELECT unnest($uids) AS call_uid, unnest($models) AS model_id) h USING (call_uid, model_id)
 WHERE w.call_date BETWEEN $d0 AND $d1
 ORDER BY w.call_uid, w.word_index
+"""
+
+HIT_AUDIO_SQL = """
+SELECT call_uid, audio_key FROM normalized_audio
+WHERE call_date BETWEEN $d0 AND $d1 AND list_contains($uids, call_uid)
 """
 
 
@@ -155,7 +161,7 @@ def search_calls(
         "lead": query.lead_pattern,
         "limit": limit,
     }
-    return attach_hits(con, con.execute(TEXT_SEARCH_SQL, params).df(), query, window)
+    return attach_hits(con, con.execute(TEXT_SEARCH_SQL, params).df(), query)
 
 
 def search_words(
@@ -168,26 +174,30 @@ def search_words(
         "word_pattern": r"(?i)^\W*(" + "|".join(re.escape(t) for t in query.terms) + r")\W*$",
         "limit": limit,
     }
-    return attach_hits(con, con.execute(WORDS_SEARCH_SQL, params).df(), query, window)
+    return attach_hits(con, con.execute(WORDS_SEARCH_SQL, params).df(), query)
 
 
-def attach_hits(
-    con: duckdb.DuckDBPyConnection, hits: pd.DataFrame, query: SearchQuery, window: Window
-) -> pd.DataFrame:
-    """Add ``spans`` (character ranges to highlight) and ``hit_start_s`` (when the first
-    phrase is spoken, from the transcript's words) to search results."""
+def attach_hits(con: duckdb.DuckDBPyConnection, hits: pd.DataFrame, query: SearchQuery) -> pd.DataFrame:
+    """Add ``spans`` (character ranges to highlight), ``hit_start_s`` (when the first phrase
+    is spoken, from the transcript's words) and ``audio_key`` (normalized audio when there
+    is some, else raw) to search results."""
     hits = hits.copy()
     compiled = [re.compile(p) for p in query.patterns]
     hits["spans"] = [highlight_spans(text, compiled) for text in hits["text"]]
     starts: dict[str, float | None] = {}
+    normalized: dict[str, str] = {}
     if not hits.empty:
-        words = con.execute(
-            HIT_WORDS_SQL,
-            window.days | {"uids": list(hits["call_uid"]), "models": list(hits["model_id"])},
-        ).df()
+        days = pd.to_datetime(hits["call_date"])
+        params = {"d0": days.min().date(), "d1": days.max().date(), "uids": list(hits["call_uid"])}
+        words = con.execute(HIT_WORDS_SQL, params | {"models": list(hits["model_id"])}).df()
         for call_uid, group in words.groupby("call_uid", sort=False):
             starts[str(call_uid)] = phrase_start(list(group["word"]), list(group["start_s"]), query)
+        audio = con.execute(HIT_AUDIO_SQL, params).fetchall()
+        normalized = {str(uid): str(key) for uid, key in audio}
     hits["hit_start_s"] = [starts.get(uid) for uid in hits["call_uid"]]
+    hits["audio_key"] = [
+        normalized.get(uid, raw) for uid, raw in zip(hits["call_uid"], hits["raw_audio_key"], strict=True)
+    ]
     return hits
 
 

@@ -40,7 +40,7 @@ WITH f AS (
     QUALIFY row_number() OVER (PARTITION BY call_uid ORDER BY transcribed_at DESC) = 1
 )
 SELECT k.call_uid, k.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
-       c.talkgroup_group AS agency, k.model_id, k.text, k.score
+       c.talkgroup_group AS agency, c.audio_key AS raw_audio_key, k.model_id, k.text, k.score
 FROM k JOIN raw_calls c ON c.call_uid = k.call_uid
 WHERE c.call_date BETWEEN $d0 AND $d1 AND c.start_time >= $since AND c.start_time < $until
 ORDER BY k.score DESC, c.start_time DESC
@@ -66,4 +66,4 @@ def search_fts(
         "patterns": query.patterns,
         "limit": limit,
     }
-    return attach_hits(con, con.execute(FTS_SEARCH_SQL, params).df(), query, window)
+    return attach_hits(con, con.execute(FTS_SEARCH_SQL, params).df(), query)

@@ -1,0 +1,1 @@
+"""The Broadcastify Calls API's live feed as a call source."""

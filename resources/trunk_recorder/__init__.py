@@ -1,0 +1,1 @@
+"""trunk-recorder capture folders as a call source."""

@@ -1,0 +1,200 @@
+"""Finding calls in a trunk-recorder capture folder, live or as an archive.
+
+Live: ``scan`` returns the calls whose JSON file was last written after a watermark (its
+mtime in ns is the call's position), in position order. A file younger than ``settle_s``
+is left for a later scan, because trunk-recorder writes in place: a JSON that young may
+still be half written, and its audio may not have been converted yet. Only day folders
+in which a file was created since the watermark are listed (creating a file bumps its
+folder's mtime), so a scan every few seconds costs one stat per day folder however large
+the archive grows. A file copied in with an old mtime is not seen live; a backfill
+(``scan_day``) finds it.
+
+Archive: ``scan_dates`` lists the UTC days that have calls and ``scan_day`` returns one
+day's calls. Day folders are named after the recorder's local date, but partitions are
+UTC days, so a day's calls are gathered from the folders either side too, placed by the
+start time that every file name carries, and kept when their own start falls on the day.
+
+Problems come back typed (``MalformedCallJson``, ``MissingAudio``, ``MissingJson``), each
+with the file's path as ``source_ref``; they never stop the scan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from resources.calls import (
+    CallDelivery,
+    MalformedCall,
+    MalformedCallJson,
+    MissingAudio,
+    MissingJson,
+)
+from resources.trunk_recorder.format import parse_call_json
+from resources.trunk_recorder.names import AUDIO_EXTS
+from resources.trunk_recorder.walk import CallFiles, call_files, day_folders, untouched_since
+
+SOURCE = "trunk-recorder"
+DEFAULT_SETTLE_S = 5.0
+# Wider than any timezone offset plus a call spanning local midnight.
+_FOLDER_SLACK = dt.timedelta(days=2)
+# How far a file name's start may sit from the JSON's own start_time (the name uses the
+# grant time, the JSON the first transmission).
+_NAME_SLACK = dt.timedelta(hours=1)
+
+
+@dataclass
+class ScanResult:
+    deliveries: list[CallDelivery] = field(default_factory=list)
+    problems: list[MalformedCall] = field(default_factory=list)
+    # The highest position among the files returned (the watermark to pass next time);
+    # the ``after_position`` given when nothing new was found.
+    position: int = 0
+
+
+def scan(
+    capture_dir: Path,
+    after_position: int,
+    settle_s: float = DEFAULT_SETTLE_S,
+    upto_position: int | None = None,
+    now_ns: int | None = None,
+) -> ScanResult:
+    """New calls and problems with positions in ``(after_position, upto_position]``, and
+    never younger than ``settle_s``; in position order."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    limit = now_ns - int(settle_s * 1e9)
+    if upto_position is not None:
+        limit = min(limit, upto_position)
+
+    result = ScanResult(position=after_position)
+    found: list[tuple[int, CallDelivery | MalformedCall]] = []
+    for day, folder in day_folders(Path(capture_dir), None, None):
+        # Not pruned by the folder's date: the simulator and copies write old days now.
+        if after_position and untouched_since(folder, after_position):
+            continue
+        for call in call_files(folder, day):
+            if call.json is not None:
+                position = call.json_position()
+                if position is not None and after_position < position <= limit:
+                    found.append((position, _deliver(call, position)))
+            elif call.audio and call.name is not None:
+                position = call.audio_position()
+                if position is not None and after_position < position <= limit:
+                    found.append((position, _orphan(call)))
+    for position, item in sorted(found, key=lambda pair: (pair[0], pair[1].source_ref)):
+        _add(result, item)
+        result.position = max(result.position, position)
+    return result
+
+
+def scan_day(
+    capture_dir: Path, day: dt.date, settle_s: float = DEFAULT_SETTLE_S, now_ns: int | None = None
+) -> ScanResult:
+    """Every call of one UTC day (by start time) and every problem placed on it, for a
+    backfill. Files younger than ``settle_s`` are left to the live scan."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    limit = now_ns - int(settle_s * 1e9)
+    day_start = dt.datetime.combine(day, dt.time(), dt.UTC)
+    window = (day_start - _NAME_SLACK, day_start + dt.timedelta(days=1) + _NAME_SLACK)
+
+    result = ScanResult()
+    found: list[tuple[int, CallDelivery | MalformedCall]] = []
+    for folder_day, folder in day_folders(Path(capture_dir), day - _FOLDER_SLACK, day + _FOLDER_SLACK):
+        for call in call_files(folder, folder_day):
+            if call.json is not None:
+                if call.name and not window[0] <= call.name.start_time < window[1]:
+                    continue
+                position = call.json_position()
+                if position is None or position > limit:
+                    continue
+                item = _deliver(call, position)
+                if _day_of(item, call) == day:
+                    found.append((position, item))
+            elif call.audio and call.name is not None and call.name_day() == day:
+                position = call.audio_position()
+                if position is not None and position <= limit:
+                    found.append((position, _orphan(call)))
+    for position, item in sorted(found, key=lambda pair: (pair[0], pair[1].source_ref)):
+        _add(result, item)
+        result.position = max(result.position, position)
+    return result
+
+
+def scan_dates(capture_dir: Path) -> list[dt.date]:
+    """The UTC days that have call files (JSON, or call audio without it), from file
+    names alone: nothing is opened or stat'ed."""
+    days: set[dt.date] = set()
+    for folder_day, folder in day_folders(Path(capture_dir), None, None):
+        for call in call_files(folder, folder_day):
+            if call.json is not None or call.name is not None:
+                days.add(call.name_day())
+    return sorted(days)
+
+
+class _PlacedMissingAudio(MissingAudio):
+    """MissingAudio that knows its call's UTC day, so a backfill files it on that day."""
+
+    def __init__(self, source_ref: str, detail: str, meta_day: dt.date) -> None:
+        super().__init__(source_ref, detail)
+        self.meta_day = meta_day
+
+
+def _deliver(call: CallFiles, position: int) -> CallDelivery | MalformedCall:
+    assert call.json is not None
+    json_path = Path(call.json.path)
+    ref = str(json_path)
+    try:
+        meta = parse_call_json(json_path.read_bytes(), ref)
+    except MalformedCallJson as exc:
+        return exc
+    except FileNotFoundError:
+        return MalformedCallJson(ref, "JSON file vanished while being read")
+    except OSError as exc:
+        return MalformedCallJson(ref, f"JSON file cannot be read: {exc}")
+    audio = call.best_audio()
+    if audio is None:
+        wanted = "/".join(f".{e}" for e in AUDIO_EXTS)
+        return _PlacedMissingAudio(ref, f"no {wanted} audio beside the call JSON", meta.call_date)
+    audio_path, ext = audio
+    return CallDelivery(
+        source=SOURCE,
+        source_ref=ref,
+        meta=meta,
+        audio_ext=ext,
+        read_audio=lambda: _read_audio(audio_path, ref),
+        position=position,
+    )
+
+
+def _day_of(item: CallDelivery | MalformedCall, call: CallFiles) -> dt.date:
+    """The UTC day a backfill files an item on: its call's start when the JSON could be
+    read, else the start its file name gives."""
+    if isinstance(item, CallDelivery):
+        return item.meta.call_date
+    if isinstance(item, _PlacedMissingAudio):
+        return item.meta_day
+    return call.name_day()
+
+
+def _orphan(call: CallFiles) -> MissingJson:
+    audio = call.best_audio()
+    assert audio is not None
+    return MissingJson(str(audio[0]), "call audio without its .json (trunk-recorder callLog off, or a crash between the two writes)")
+
+
+def _read_audio(path: Path, ref: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise MissingAudio(ref, f"audio {path.name} disappeared before it was read") from exc
+
+
+def _add(result: ScanResult, item: CallDelivery | MalformedCall) -> None:
+    if isinstance(item, CallDelivery):
+        result.deliveries.append(item)
+    else:
+        result.problems.append(item)
+
+
