@@ -145,8 +145,13 @@ def instance(
     """Write scanlake's dagster.yaml into DAGSTER_HOME (SQLite by default)."""
     from orchestration import runner
 
-    runner.dagster_instance(postgres=postgres)
-    console.print(f"Dagster instance at {os.environ['DAGSTER_HOME']}")
+    try:
+        instance = runner.dagster_instance(postgres=postgres)
+    except runner.MissingSetting as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    storage = type(instance.run_storage).__name__
+    console.print(f"Dagster instance at {os.environ['DAGSTER_HOME']} ({storage})")
 
 
 @app.command()

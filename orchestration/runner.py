@@ -21,9 +21,17 @@ INSTANCE_DIR = Path(__file__).parent / "instance"
 DEFAULT_DAGSTER_HOME = Path(".scanlake/dagster_home")
 
 
+class MissingSetting(RuntimeError):
+    """A setting the chosen configuration needs is not in the environment."""
+
+
 def dagster_instance(postgres: bool = False) -> dg.DagsterInstance:
     """The instance at DAGSTER_HOME (default ``.scanlake/dagster_home``), given scanlake's
     dagster.yaml on first use: SQLite, or PostgreSQL from DAGSTER_PG_URL."""
+    if postgres and not os.environ.get("DAGSTER_PG_URL"):
+        raise MissingSetting(
+            "DAGSTER_PG_URL is not set: give it as postgresql+psycopg2://USER:PASSWORD@HOST:5432/DB"
+        )
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME.resolve())))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"

@@ -1,8 +1,6 @@
 """The provided dagster-postgres.yaml against the machine's real PostgreSQL: runs, events
 and schedule state land in Postgres, configured only from DAGSTER_PG_URL."""
 
-import uuid
-
 import dagster as dg
 import psycopg2
 import pytest
@@ -14,20 +12,6 @@ from resources.trunk_recorder.resource import TrunkRecorderSource
 from tests.assets.raw.test_raw_calls_asset import DAY, meta, wav_bytes
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_url(postgres_dsn: str):  # noqa: ANN201
-    name = f"scanlake_test_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(postgres_dsn)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')  # a generated identifier, not user text
-    base = postgres_dsn.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://", 1)
-    yield f"{base}/{name}"
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
 
 
 def test_runs_and_events_are_stored_in_postgres(pg_url, monkeypatch, tmp_path, lake_resource):
