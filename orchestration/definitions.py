@@ -3,12 +3,13 @@ shared resources and the executor. ``dagster dev`` loads this through workspace.
 
 import dagster as dg
 
+from assets.audio import assets as audio
 from assets.raw import assets as raw
 from orchestration.executors import multiprocess
 from orchestration.jobs import jobs
 from orchestration.resources import build_resources
 
-LAYERS = [raw.defs]
+LAYERS = [raw.defs, audio.defs]
 
 defs = dg.Definitions.merge(
     *LAYERS,

@@ -1,0 +1,1 @@
+"""Audio benchmark: the whole normalization chain against ffmpeg's bare decode."""
