@@ -3,6 +3,7 @@ query the lake, and the one-command demo."""
 
 import datetime as dt
 import os
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +16,8 @@ app = typer.Typer(help="scanlake: a lakehouse for radio-scanner traffic.", no_ar
 ingest_app = typer.Typer(help="Import call archives (a backfill).", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
 console = Console()
+# Partitioned asset checks are a Dagster preview feature; say so once in the docs, not per run.
+warnings.filterwarnings("ignore", message=".*partitions_def on an AssetCheckSpec.*")
 EXAMPLE_QUERY = "SELECT talkgroup_tag, count(*) AS calls FROM raw_calls GROUP BY 1 ORDER BY 2 DESC"
 
 
@@ -67,7 +70,7 @@ def simulate(
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path(".scanlake/sim"),
 ) -> None:
     """Generate a county's radio traffic as trunk-recorder call folders, with ground truth."""
-    from resources.simulator import simulate as run_simulation
+    from resources.simulator.simulate import simulate as run_simulation
 
     with _progress() as progress:
         task = progress.add_task("synthesizing calls", total=calls)
@@ -163,11 +166,12 @@ def demo(
     ] = Path(".scanlake"),
 ) -> None:
     """Simulate a county's traffic, run the whole pipeline on a local lake, and say where to look."""
-    from resources.simulator import simulate as run_simulation
+    from resources.simulator.simulate import simulate as run_simulation
 
     workdir = workdir.resolve()
-    os.environ.setdefault("SCANLAKE_LAKE_URI", str(workdir / "lake"))
-    os.environ.setdefault("DAGSTER_HOME", str(workdir / "dagster_home"))
+    for var, value in (("SCANLAKE_LAKE_URI", workdir / "lake"), ("DAGSTER_HOME", workdir / "dagster_home")):
+        if not os.environ.get(var):
+            os.environ[var] = str(value)
     with _progress() as progress:
         task = progress.add_task("synthesizing calls", total=calls)
         sim = run_simulation(

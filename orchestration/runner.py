@@ -13,6 +13,7 @@ import dagster as dg
 from lake import delta
 from lake.tables import RAW_CALLS
 from orchestration.definitions import defs
+from resources.calls import CallDelivery
 from resources.lake import LakeResource
 from resources.landing import LandingZone
 from resources.trunk_recorder.resource import TrunkRecorderSource
@@ -59,26 +60,24 @@ def materialize_day(
         partition_key=day.isoformat(),
         resources=resources,
         instance=instance,
-        run_config=run_config or {},
+        # The CLI shows progress bars; step-by-step DEBUG events belong in the UI.
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}, **(run_config or {})},
         tags={"scanlake/lane": "cli"},
     )
 
 
 def source_days(resources: dict[str, Any]) -> set[dt.date]:
     """Days that the configured sources hold calls for (capture folders, landing zone)."""
-    lake: LakeResource = resources["lake"]
-    source: TrunkRecorderSource = resources["trunk_recorder"]
+    lake: LakeResource = resources["lake"].process_config_and_initialize()  # resolves EnvVars
+    source: TrunkRecorderSource = resources["trunk_recorder"].process_config_and_initialize()
     days = set(source.scan_dates())
-    days |= {
-        d.meta.call_date
-        for d in LandingZone(lake.objects).read(LandingZone(lake.objects).pending())
-        if hasattr(d, "meta")
-    }
+    landing = LandingZone(lake.objects)
+    days |= {d.meta.call_date for d in landing.read(landing.pending()) if isinstance(d, CallDelivery)}
     return days
 
 
 def lake_days(lake: LakeResource) -> set[dt.date]:
-    rows = delta.read(lake.location, RAW_CALLS, columns=["call_date"])
+    rows = delta.read(lake.process_config_and_initialize().location, RAW_CALLS, columns=["call_date"])
     return set(rows["call_date"].to_pylist())
 
 
