@@ -3,13 +3,14 @@ shared resources and the executor. ``dagster dev`` loads this through workspace.
 
 import dagster as dg
 
+from assets.alerts import assets as alerts
 from assets.audio import assets as audio
 from assets.raw import assets as raw
 from orchestration.executors import multiprocess
 from orchestration.jobs import jobs
 from orchestration.resources import build_resources
 
-LAYERS = [raw.defs, audio.defs]
+LAYERS = [raw.defs, audio.defs, alerts.defs]
 
 defs = dg.Definitions.merge(
     *LAYERS,

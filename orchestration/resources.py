@@ -14,6 +14,7 @@ import dagster as dg
 
 from resources.broadcastify.resource import BroadcastifyResource
 from resources.lake import LakeResource
+from resources.notify.resource import NotifierResource
 from resources.trunk_recorder.resource import TrunkRecorderSource
 
 
@@ -51,6 +52,9 @@ def build_resources() -> dict[str, Any]:
                 playlist_uuid="SCANLAKE_BCFY_PLAYLIST_UUID",
             ),
             **_int_kw(sid="SCANLAKE_BCFY_SID", node_id="SCANLAKE_BCFY_NODE_ID"),
+        ),
+        "notifier": NotifierResource(
+            **_kw(config_path="SCANLAKE_ALERTS_CONFIG", audio_base_url="SCANLAKE_AUDIO_BASE_URL")
         ),
         # A list cannot come from one EnvVar; the folders are paths, not secrets.
         "trunk_recorder": TrunkRecorderSource(

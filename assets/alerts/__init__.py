@@ -1,0 +1,1 @@
+"""Keyword alerts on transcripts, and their exactly-once notifications."""

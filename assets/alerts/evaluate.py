@@ -1,0 +1,214 @@
+"""Alerts from one partition's transcripts: match every keyword group, apply the filters,
+and decide which channels are subscribed to each match.
+
+Pure: Arrow tables in, Arrow rows out. An alert's id depends only on the call and the
+group, so re-runs, retries, backfills and re-transcriptions with another model all land on
+the same row, and its deliveries are never planned twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from assets.alerts.config import AlertConfig, Filters
+from assets.alerts.matching import Word, WordIndex, match_group, words_from_text
+from lake import delta
+from lake.location import LakeLocation
+from lake.tables import ALERTS, ENTITIES, LOCATIONS, RAW_CALLS, TRANSCRIPT_WORDS, TRANSCRIPTS
+
+
+@dataclass(frozen=True)
+class Place:
+    entity_id: str
+    query: str
+    lat: float
+    lon: float
+    score: float | None
+
+
+@dataclass
+class CallContext:
+    call_uid: str
+    call_date: dt.date
+    model_id: str
+    words: list[Word]
+    system: str | None = None
+    talkgroup: str | None = None  # "talkgroup@system"
+    talkgroup_tag: str | None = None
+    start_time: dt.datetime | None = None
+    audio_key: str | None = None
+    incident_types: set[str] = field(default_factory=set)
+    places: list[Place] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AlertInputs:
+    """One partition of each upstream table (a missing table is an empty one)."""
+
+    transcripts: pa.Table
+    words: pa.Table
+    calls: pa.Table
+    entities: pa.Table
+    locations: pa.Table
+
+
+def read_inputs(location: LakeLocation, day: dt.date) -> AlertInputs:
+    """The day's partition of every table alerts read; tables not written yet read empty."""
+    part = {"call_date": [day]}
+    return AlertInputs(
+        transcripts=delta.read(
+            location,
+            TRANSCRIPTS,
+            ["call_uid", "call_date", "model_id", "text", "transcribed_at"],
+            part,
+        ),
+        words=delta.read(
+            location,
+            TRANSCRIPT_WORDS,
+            ["call_uid", "model_id", "word_index", "word", "start_s", "end_s"],
+            part,
+        ),
+        calls=delta.read(
+            location,
+            RAW_CALLS,
+            ["call_uid", "system", "talkgroup", "talkgroup_tag", "start_time", "audio_key"],
+            part,
+        ),
+        entities=delta.read(location, ENTITIES, ["call_uid", "label", "text", "normalized"], part),
+        locations=delta.read(
+            location, LOCATIONS, ["entity_id", "call_uid", "query", "lat", "lon", "score"], part
+        ),
+    )
+
+
+def alert_id(call_uid: str, group: str) -> str:
+    return hashlib.sha256(f"{call_uid}\x1f{group}".encode()).hexdigest()[:32]
+
+
+def contexts(inputs: AlertInputs, incident_labels: Iterable[str]) -> list[CallContext]:
+    """Each transcribed call with what the filters need; the newest transcript per call."""
+    newest: dict[str, dict] = {}
+    for t in inputs.transcripts.to_pylist():
+        kept = newest.get(t["call_uid"])
+        if kept is None or (t["transcribed_at"], t["model_id"]) > (
+            kept["transcribed_at"],
+            kept["model_id"],
+        ):
+            newest[t["call_uid"]] = t
+    words: dict[tuple[str, str], list[Word]] = defaultdict(list)
+    for w in inputs.words.to_pylist():
+        if w["call_uid"] in newest:
+            words[(w["call_uid"], w["model_id"])].append(
+                Word(w["word_index"], w["word"], w["start_s"], w["end_s"])
+            )
+    calls = {c["call_uid"]: c for c in inputs.calls.to_pylist()}
+    labels = {label.upper() for label in incident_labels}
+    incidents: dict[str, set[str]] = defaultdict(set)
+    for e in inputs.entities.to_pylist():
+        if str(e["label"]).upper() in labels:
+            incidents[e["call_uid"]].add(str(e["normalized"] or e["text"]).strip().lower())
+    places: dict[str, list[Place]] = defaultdict(list)
+    for loc in inputs.locations.to_pylist():
+        places[loc["call_uid"]].append(
+            Place(loc["entity_id"], loc["query"], loc["lat"], loc["lon"], loc["score"])
+        )
+
+    out = []
+    for uid, t in sorted(newest.items()):
+        found = sorted(words.get((uid, t["model_id"]), []), key=lambda w: w.index)
+        ctx = CallContext(
+            uid, t["call_date"], t["model_id"], found or words_from_text(t["text"] or "")
+        )
+        call = calls.get(uid)
+        if call is not None:
+            ctx.system = call["system"]
+            ctx.talkgroup = f"{call['talkgroup']}@{call['system']}"
+            ctx.talkgroup_tag = call["talkgroup_tag"]
+            ctx.start_time = call["start_time"]
+            ctx.audio_key = call["audio_key"]
+        ctx.incident_types = incidents.get(uid, set())
+        # best-scored first, so an alert without a geofence shows the likeliest place
+        ctx.places = sorted(
+            places.get(uid, []), key=lambda p: (p.score is None, -(p.score or 0.0), p.entity_id)
+        )
+        out.append(ctx)
+    return out
+
+
+def passes(filters: Filters, ctx: CallContext) -> tuple[bool, Place | None]:
+    """Whether the call meets the filters, and the place that met the geofence."""
+    if filters.talkgroups and not (
+        ctx.talkgroup and any(p.search(ctx.talkgroup) for p in filters.talkgroups)
+    ):
+        return False, None
+    if filters.incident_types and not (filters.incident_types & ctx.incident_types):
+        return False, None
+    if filters.geofence is not None:
+        inside = [p for p in ctx.places if filters.geofence.contains(p.lat, p.lon)]
+        return (True, inside[0]) if inside else (False, None)
+    return True, None
+
+
+def evaluate(
+    inputs: AlertInputs,
+    config: AlertConfig,
+    now: dt.datetime,
+    created: Mapping[str, dt.datetime] | None = None,
+) -> pa.Table:
+    """Alert rows for every (call, group) match. ``created`` keeps the first creation time
+    of alerts already in the lake."""
+    created = created or {}
+    rows = []
+    for ctx in contexts(inputs, config.incident_labels):
+        index = WordIndex(ctx.words)
+        for group in config.groups.values():
+            match = match_group(index, group.terms, group.negations, group.vetoes)
+            if match is None:
+                continue
+            ok, place = passes(group.filters, ctx)
+            if not ok:
+                continue
+            place = place or (ctx.places[0] if ctx.places else None)
+            aid = alert_id(ctx.call_uid, group.name)
+            rows.append(
+                {
+                    "alert_id": aid,
+                    "call_uid": ctx.call_uid,
+                    "call_date": ctx.call_date,
+                    "keyword_group": group.name,
+                    "model_id": ctx.model_id,
+                    "matched_terms": match.terms,
+                    "matched_words": match.matched_words(),
+                    "match_start_s": match.start_s,
+                    "match_end_s": match.end_s,
+                    "snippet": match.snippet(config.snippet_words),
+                    "system": ctx.system,
+                    "talkgroup": ctx.talkgroup,
+                    "talkgroup_tag": ctx.talkgroup_tag,
+                    "call_start_time": ctx.start_time,
+                    "audio_key": ctx.audio_key,
+                    "incident_types": sorted(ctx.incident_types),
+                    "location": place.query if place else None,
+                    "location_entity_id": place.entity_id if place else None,
+                    "lat": place.lat if place else None,
+                    "lon": place.lon if place else None,
+                    "channels": subscribed_channels(config, group.name, ctx),
+                    "created_at": created.get(aid, now),
+                    "evaluated_at": now,
+                }
+            )
+    return pa.Table.from_pylist(rows, schema=ALERTS.schema)
+
+
+def subscribed_channels(config: AlertConfig, group: str, ctx: CallContext) -> list[str]:
+    channels: dict[str, None] = {}
+    for sub in config.subscriptions:
+        if group in sub.groups and passes(sub.filters, ctx)[0]:
+            channels.update(dict.fromkeys(sub.channels))
+    return list(channels)

@@ -1,0 +1,1 @@
+"""Alert latency: call file landing -> webhook received, through the live pipeline."""

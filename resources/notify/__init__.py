@@ -1,0 +1,1 @@
+"""Alert notifications: Apprise channels and signed webhooks, behind the ``notifier`` resource."""
