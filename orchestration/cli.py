@@ -37,8 +37,10 @@ def _resources(capture_dirs: list[Path] | None = None) -> dict[str, Any]:
 
     resources = build_resources()
     if capture_dirs is not None:
+        # An archive named on the command line is complete: no file is still being written,
+        # so nothing waits out the live watcher's settle time.
         resources["trunk_recorder"] = TrunkRecorderSource(
-            capture_dirs=[str(p.resolve()) for p in capture_dirs]
+            capture_dirs=[str(p.resolve()) for p in capture_dirs], settle_s=0.0
         )
     return resources
 
