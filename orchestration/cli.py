@@ -179,7 +179,15 @@ def demo(
         sim = run_simulation(
             calls, seed, workdir / "sim", progress=lambda n: progress.update(task, completed=n)
         )
-    os.environ.setdefault("SCANLAKE_GAZETTEER_CSV", str(sim.gazetteer_csv))
+    # The simulated county's reference data feeds the local geocoder.
+    for var, value in (
+        ("SCANLAKE_GAZETTEER_CSV", sim.gazetteer_csv),
+        ("SCANLAKE_COUNTY_GEOJSON", sim.county_geojson),
+        ("SCANLAKE_JURISDICTIONS_GEOJSON", sim.county_geojson),
+        ("SCANLAKE_JURISDICTION_FIELD", "NAMELSAD"),
+        ("SCANLAKE_REGION", "AL"),
+    ):
+        os.environ.setdefault(var, str(value))
     _run(_resources([Path(sim.capture_dir)]))
     from lake import LakeLocation
     from lake import duckdb as lake_duckdb

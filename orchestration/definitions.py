@@ -5,12 +5,14 @@ import dagster as dg
 
 from assets.alerts import assets as alerts
 from assets.audio import assets as audio
+from assets.entities import assets as entities
+from assets.geo import assets as geo
 from assets.raw import assets as raw
 from orchestration.executors import multiprocess
 from orchestration.jobs import jobs
 from orchestration.resources import build_resources
 
-LAYERS = [raw.defs, audio.defs, alerts.defs]
+LAYERS = [raw.defs, audio.defs, entities.defs, geo.defs, alerts.defs]
 
 defs = dg.Definitions.merge(
     *LAYERS,

@@ -13,6 +13,7 @@ from typing import Any
 import dagster as dg
 
 from resources.broadcastify.resource import BroadcastifyResource
+from resources.geocoding.resource import GeocoderResource
 from resources.lake import LakeResource
 from resources.notify.resource import NotifierResource
 from resources.trunk_recorder.resource import TrunkRecorderSource
@@ -52,6 +53,20 @@ def build_resources() -> dict[str, Any]:
                 playlist_uuid="SCANLAKE_BCFY_PLAYLIST_UUID",
             ),
             **_int_kw(sid="SCANLAKE_BCFY_SID", node_id="SCANLAKE_BCFY_NODE_ID"),
+        ),
+        "geocoder": GeocoderResource(
+            **_kw(
+                gazetteer_path="SCANLAKE_GAZETTEER_CSV",
+                county_path="SCANLAKE_COUNTY_GEOJSON",
+                jurisdictions_path="SCANLAKE_JURISDICTIONS_GEOJSON",
+                jurisdiction_field="SCANLAKE_JURISDICTION_FIELD",
+                region="SCANLAKE_REGION",
+                default_city="SCANLAKE_DEFAULT_CITY",
+                census_url="SCANLAKE_CENSUS_URL",
+                nominatim_url="SCANLAKE_NOMINATIM_URL",
+                nominatim_user_agent="SCANLAKE_NOMINATIM_USER_AGENT",
+            ),
+            **({"backends": _list_env("SCANLAKE_GEOCODER_BACKENDS")} if os.environ.get("SCANLAKE_GEOCODER_BACKENDS") else {}),
         ),
         "notifier": NotifierResource(
             **_kw(config_path="SCANLAKE_ALERTS_CONFIG", audio_base_url="SCANLAKE_AUDIO_BASE_URL")

@@ -82,6 +82,8 @@ def lake_days(lake: LakeResource) -> set[dt.date]:
 
 
 RAW = dg.AssetSelection.assets("raw_calls")
+# Unpartitioned reference data that later layers read (the local geocoder's gazetteer).
+REFERENCE = dg.AssetSelection.assets("gazetteer")
 DOWNSTREAM = dg.AssetSelection.assets("raw_calls").downstream() - RAW
 
 
@@ -98,14 +100,21 @@ def run_all(
         if on_day:
             on_day(day, "ingest")
         results.append(materialize_day(day, resources, instance, RAW))
-    if _has_downstream():
+    graph = defs.resolve_asset_graph()
+    if REFERENCE.resolve(graph):
+        results.append(
+            dg.materialize(
+                _selectable(),
+                selection=REFERENCE,
+                resources=resources,
+                instance=instance,
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+                tags={"scanlake/lane": "cli"},
+            )
+        )
+    if DOWNSTREAM.resolve(graph):
         for day in sorted(lake_days(resources["lake"])):
             if on_day:
                 on_day(day, "process")
             results.append(materialize_day(day, resources, instance, DOWNSTREAM))
     return results
-
-
-def _has_downstream() -> bool:
-    graph = defs.resolve_asset_graph()
-    return bool(DOWNSTREAM.resolve(graph))

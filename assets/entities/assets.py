@@ -1,0 +1,104 @@
+"""The entity layer: ``entities`` and its checks, wired for Dagster.
+
+A thin shell: the pipeline is built by ``pipeline``, extraction is ``extract``, pending
+transcripts and the writes are ``partition``.
+"""
+
+import datetime as dt
+
+import dagster as dg
+import pyarrow as pa
+
+from assets.entities import quality
+from assets.entities.extract import EntityExtractor
+from assets.entities.partition import extract_partition, settings_for
+from assets.entities.pipeline import DEFAULT_MODEL
+from assets.raw.partitions import call_date_partitions
+from lake import delta
+from lake.tables import ENTITIES, TRANSCRIPTS, TableSpec
+from resources.lake import LakeResource
+
+
+class EntitiesConfig(dg.Config):
+    """How entities are recognized. Paths default to the tables shipped in
+    ``assets/entities/data``; highways are the county's canonical names (I-65, US-82), so
+    "Highway 82" resolves to its system."""
+
+    spacy_model: str = DEFAULT_MODEL
+    ten_codes_path: str | None = None
+    incident_types_path: str | None = None
+    highways: list[str] = []
+
+
+@dg.asset(
+    key="entities",
+    group_name="entities",
+    partitions_def=call_date_partitions,
+    deps=["transcripts", "transcript_words", "gazetteer"],
+    kinds={"deltalake", "spacy"},
+    tags={"layer": "entities"},
+)
+def entities(
+    context: dg.AssetExecutionContext, config: EntitiesConfig, lake: LakeResource
+) -> dg.MaterializeResult:
+    """Addresses, intersections, units, 10-codes (with their meaning), incident types (a
+    small taxonomy), plates (phonetic alphabet decoded) , highways and mile markers found in
+    each transcript by a spaCy pipeline for radio speech. Each row has the raw and
+    normalized text, its character span, its start and end time in the call audio (from
+    ``transcript_words``) and a confidence. Street and town names come from the gazetteer.
+    Incremental: only new or changed transcripts are read."""
+    day = dt.date.fromisoformat(context.partition_key)
+    settings = settings_for(
+        lake.location,
+        model=config.spacy_model,
+        ten_codes_path=config.ten_codes_path,
+        incident_types_path=config.incident_types_path,
+        highways=tuple(config.highways),
+    )
+    summary = extract_partition(lake.location, day, EntityExtractor(settings))
+    return dg.MaterializeResult(
+        metadata={
+            "transcripts_extracted": summary.extracted,
+            "entities_written": summary.entities,
+            "stale_entities_removed": summary.stale_removed,
+            "per_label": dg.MetadataValue.json(dict(summary.per_label)),
+            "extractor_version": settings.version,
+            "vocabulary_streets": len(settings.streets),
+        }
+    )
+
+
+def _read(context: dg.AssetCheckExecutionContext, lake: LakeResource, spec: TableSpec) -> pa.Table:
+    return delta.read(
+        lake.location,
+        spec,
+        partitions={"call_date": [dt.date.fromisoformat(context.partition_key)]},
+    )
+
+
+@dg.asset_check(asset="entities", partitions_def=call_date_partitions)
+def entity_counts_per_type(
+    context: dg.AssetCheckExecutionContext, lake: LakeResource
+) -> dg.AssetCheckResult:
+    """Entity counts per type for the day; fails on a malformed row (unknown label, empty
+    span or normalized text, reversed times, confidence outside [0, 1])."""
+    found = quality.counts_per_type(
+        _read(context, lake, ENTITIES), _read(context, lake, TRANSCRIPTS).num_rows
+    )
+    return dg.AssetCheckResult(passed=found.passed, metadata=found.metadata)
+
+
+@dg.asset_check(asset="entities", partitions_def=call_date_partitions)
+def entity_spans_match_transcripts(
+    context: dg.AssetCheckExecutionContext, lake: LakeResource
+) -> dg.AssetCheckResult:
+    """Every entity's text is exactly its span of its transcript's text."""
+    found = quality.spans_match_transcripts(
+        _read(context, lake, ENTITIES), _read(context, lake, TRANSCRIPTS)
+    )
+    return dg.AssetCheckResult(passed=found.passed, metadata=found.metadata)
+
+
+defs = dg.Definitions(
+    assets=[entities], asset_checks=[entity_counts_per_type, entity_spans_match_transcripts]
+)

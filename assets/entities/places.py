@@ -1,0 +1,158 @@
+"""ADDRESS and INTERSECTION recognition over a spaCy Doc.
+
+An ADDRESS is a house number run followed by a street phrase (see ``phrases``); an
+INTERSECTION is two street phrases joined by "and" (or what a recognizer hears for it:
+"in", "n", "&", "at").
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from assets.entities.candidates import Candidate
+from assets.entities.lexicon import CONNECTORS, STRONG_CONNECTORS, unit_kind
+from assets.entities.phrases import (
+    MAX_NAME_WORDS,
+    MIN_ADDRESS_EVIDENCE,
+    StreetPhrase,
+    Vocabulary,
+    completed,
+    continues_run,
+    is_num,
+    lower,
+    number_run,
+    short_digits,
+    street_phrase,
+    token_after,
+)
+from resources.geocoding.spoken import TENS, UNITS, ordinal_text, spoken_number
+from resources.geocoding.streets import StreetName
+
+_MAX_HOUSE_DIGITS = 5
+_CORNER_FUZZY = 0.72
+
+
+def house_number(words: list[str]) -> str | None:
+    """The house number a run stands for; leading words that would make it too long are
+    someone else's (a unit's number, a code) and are dropped."""
+    for start in range(len(words)):
+        number = spoken_number(words[start:])
+        if number and len(number) <= _MAX_HOUSE_DIGITS and int(number) > 0:
+            return str(int(number))
+    return None
+
+
+def addresses(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
+    out: list[Candidate] = []
+    i = 0
+    while i < len(doc):
+        if not is_num(doc[i]) or continues_run(doc, i):
+            i += 1
+            continue
+        start = i
+        if i > 0 and unit_kind(doc[i - 1].text):
+            # The unit owns its number: "Engine 12 1220 Oak", "Unit thirty five, en route".
+            two = i + 1 < len(doc) and doc[i].lower_ in TENS and doc[i + 1].lower_ in UNITS
+            start = token_after(doc, i, 2 if two else 1)
+            if start >= len(doc) or not is_num(doc[start]):
+                i = start
+                continue
+        run, after = number_run(doc, start)
+        k = after + 1 if lower(doc, after) in ("-", ",") else after  # "158-7th", "309, Elm Street"
+        k = k + 2 if lower(doc, k) == "block" and lower(doc, k + 1) == "of" else k
+        phrase = street_phrase(doc, k, vocab) if run else None
+        number = house_number(run) if phrase else None
+        # "10-5, mile" is a ten-code and a word; "10-65, Oak Street" is a misheard address.
+        code_shaped = run[:1] == ["10"] and lower(doc, start + 1) == "-"
+        if phrase and number and phrase.evidence >= (0.85 if code_shaped else MIN_ADDRESS_EVIDENCE):
+            city = city_after(doc, phrase.end, vocab)
+            out.append(
+                Candidate(
+                    "ADDRESS",
+                    start,
+                    phrase.end,
+                    f"{number} {phrase.street.key}",
+                    city,
+                    phrase.evidence,
+                )
+            )
+        i = after
+    return out
+
+
+def intersections(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
+    out: list[Candidate] = []
+    for c in range(1, len(doc) - 1):
+        connector = doc[c].lower_
+        if connector not in CONNECTORS:
+            continue
+        end = c - 1 if doc[c - 1].text == "," else c  # "Jefferson Street, and Hamilton Street"
+        right = street_phrase(doc, c + 1, vocab)
+        left = _phrase_ending_at(doc, end, vocab)
+        # Beside a street the county surely has, a misheard one may sound less alike
+        # ("Mole and Poplar" is Mill and Poplar), and a numbered one may have lost its
+        # ordinal ("Pine and 7").
+        if left is None and right is not None and right.evidence >= 0.85:
+            left = _phrase_ending_at(doc, end, vocab, _CORNER_FUZZY) or _bare_numbered(
+                doc, end - 1, vocab
+            )
+        if right is None and left is not None and left.evidence >= 0.85:
+            right = street_phrase(doc, c + 1, vocab, _CORNER_FUZZY) or _bare_numbered(
+                doc, c + 1, vocab
+            )
+        if right is None or left is None or right.street.key == left.street.key:
+            continue
+        if not (left.strong or right.strong):
+            continue
+        both = left.strong and right.strong
+        prior = (0.9 if both else 0.65) - (0 if connector in STRONG_CONNECTORS else 0.1)
+        normalized = f"{left.street.key} & {right.street.key}"
+        out.append(
+            Candidate(
+                "INTERSECTION",
+                left.start,
+                right.end,
+                normalized,
+                city_after(doc, right.end, vocab),
+                prior,
+            )
+        )
+    return out
+
+
+def _bare_numbered(doc: Doc, i: int, vocab: Vocabulary) -> StreetPhrase | None:
+    """A one- or two-digit number standing for a numbered street the county has."""
+    if not (0 <= i < len(doc) and short_digits(doc[i])) or (i > 0 and is_num(doc[i - 1])):
+        return None
+    name = ordinal_text(int(doc[i].text))
+    keys = vocab.index.by_name.get(name)
+    return (
+        StreetPhrase(i, i + 1, completed(StreetName(name), keys, vocab), 0.7, True)
+        if keys
+        else None
+    )
+
+
+def _phrase_ending_at(
+    doc: Doc, end: int, vocab: Vocabulary, fuzzy: float = 0.85
+) -> StreetPhrase | None:
+    """The surest street phrase ending at ``end``, the longer on a tie: "Responded
+    Jefferson Street" is Jefferson Street."""
+    found = []
+    for start in range(max(0, end - MAX_NAME_WORDS - 2), end):
+        if start > 0 and is_num(doc[start - 1]):
+            continue  # a house number before it makes it an address, not a corner
+        phrase = street_phrase(doc, start, vocab, fuzzy)
+        if phrase is not None and phrase.end == end:
+            found.append(phrase)
+    return max(found, key=lambda p: (p.evidence, -p.start), default=None)
+
+
+def city_after(doc: Doc, i: int, vocab: Vocabulary) -> str | None:
+    """A known town named right after a place ("1220 Oak Street, Autaugaville")."""
+    j = i + 1 if i < len(doc) and doc[i].text == "," else i
+    for width in (3, 2, 1):
+        name = " ".join(t.text for t in doc[j : j + width]).upper()
+        if name in vocab.cities:
+            return name
+    return None

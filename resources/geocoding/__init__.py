@@ -1,0 +1,6 @@
+"""Geocoding: street vocabulary, the local gazetteer, the Census and Nominatim services,
+and the chain that puts them behind one call with a cache in the lake.
+
+The Dagster resource is ``resources.geocoding.resource.GeocoderResource`` (key
+``geocoder``); every other module here is plain Python and imports no dagster.
+"""

@@ -1,0 +1,249 @@
+"""Each entity type, as dispatchers say it and as speech recognizers write it (the ASR
+forms below were produced by tiny.en on synthesized radio lines)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assets.entities.extract import EntityExtractor
+
+
+def found(extractor: EntityExtractor, text: str, label: str) -> list[tuple[str, str]]:
+    return [(e.text, e.normalized) for e in extractor.extract(text) if e.label == label]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("respond to twelve twenty Oak Street", ("twelve twenty Oak Street", "1220 OAK ST")),
+        ("respond to 1220 Oak Street for a fire", ("1220 Oak Street", "1220 OAK ST")),
+        (
+            "respond to 1,220 Oak, smoke showing",
+            ("1,220 Oak", "1220 OAK ST"),
+        ),  # suffix from the gazetteer
+        ("respond to 12 20 Oak Street", ("12 20 Oak Street", "1220 OAK ST")),  # ASR-split
+        ("respond to 12-20 Oak Street", ("12-20 Oak Street", "1220 OAK ST")),
+        (
+            "domestic at 4.56 Maple Avenue",
+            ("4.56 Maple Avenue", "456 MAPLE AVE"),
+        ),  # ASR's "four fifty six"
+        (
+            "alarm activation 21.05 North Elm Street, 1076.",
+            ("21.05 North Elm Street", "2105 N ELM ST"),
+        ),
+        (
+            "one two two zero Washington Avenue",
+            ("one two two zero Washington Avenue", "1220 WASHINGTON AVE"),
+        ),
+        ("twelve oh five Maple Avenue", ("twelve oh five Maple Avenue", "1205 MAPLE AVE")),
+        (
+            "one thousand two hundred twenty Oak Street",
+            ("one thousand two hundred twenty Oak Street", "1220 OAK ST"),
+        ),
+        ("the 1200 block of Maple Avenue", ("1200 block of Maple Avenue", "1200 MAPLE AVE")),
+        (
+            "twenty one forty County Road forty",
+            ("twenty one forty County Road forty", "2140 COUNTY ROAD 40"),
+        ),
+        ("at 14 Martin Luther King", ("14 Martin Luther King", "14 MARTIN LUTHER KING JR BLVD")),
+        ("1220 Oke Street", ("1220 Oke Street", "1220 OAK ST")),  # misheard: the county's spelling
+        ("1220 Zebra Street", ("1220 Zebra Street", "1220 ZEBRA ST")),  # unknown: kept as heard
+        # As recognizers write them: joined, split by commas, misspelled.
+        ("Respond to 158-7th Street for", ("158-7th Street", "158 7TH ST")),
+        ("Respond to 958 County, Route 40, fill", ("958 County, Route 40", "958 COUNTY ROAD 40")),
+        ("Respond to 309, Elm Street, Autoguville", ("309, Elm Street", "309 N ELM ST")),
+        ("Respond to 1, 6, 0, Monter Street, Bill", ("1, 6, 0, Monter Street", "160 MONTER ST")),
+        ("Respond to 188, Calhound Street, fall", ("188, Calhound Street", "188 CALHOUN ST")),
+    ],
+)
+def test_address(extractor: EntityExtractor, text: str, expected: tuple[str, str]) -> None:
+    assert found(extractor, text, "ADDRESS") == [expected]
+
+
+def test_address_town_and_unit_number(extractor: EntityExtractor) -> None:
+    [address] = [
+        e
+        for e in extractor.extract("Engine 12 1220 Oak Street, Autaugaville, for a fire")
+        if e.label == "ADDRESS"
+    ]
+    assert (address.normalized, address.detail) == ("1220 OAK ST", "AUTAUGAVILLE")
+    assert found(extractor, "Engine 12 1220 Oak Street", "UNIT") == [("Engine 12", "Engine 12")]
+
+
+def test_address_without_gazetteer(bare_extractor: EntityExtractor) -> None:
+    assert found(bare_extractor, "respond to twelve twenty Oak Street", "ADDRESS") == [
+        ("twelve twenty Oak Street", "1220 OAK ST")
+    ]
+    assert found(bare_extractor, "respond to 1220 Oak", "ADDRESS") == [("1220 Oak", "1220 OAK")]
+    assert found(bare_extractor, "send 3 units now", "ADDRESS") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("at Fifth and Washington", ("Fifth and Washington", "5TH ST & WASHINGTON AVE")),
+        (
+            "traffic stop at 5th in Washington.",
+            ("5th in Washington", "5TH ST & WASHINGTON AVE"),
+        ),  # ASR's "and"
+        ("Maple Avenue and 3rd Street", ("Maple Avenue and 3rd Street", "MAPLE AVE & 3RD ST")),
+        ("Maple Avenue & Third Street", ("Maple Avenue & Third Street", "MAPLE AVE & 3RD ST")),
+        (
+            "crash at Oak n Washington Avenue",
+            ("Oak n Washington Avenue", "OAK ST & WASHINGTON AVE"),
+        ),
+        ("Respond to Mapel and 3rd Street,", ("Mapel and 3rd Street", "MAPLE AVE & 3RD ST")),
+        (
+            "Respond to Mole and Washington Avenue",
+            ("Mole and Washington Avenue", "MAPLE AVE & WASHINGTON AVE"),
+        ),
+        (
+            "Responded Jefferson Street, and Hamilton Street,",
+            ("Jefferson Street, and Hamilton Street", "JEFFERSON ST & HAMILTON ST"),
+        ),
+        ("Respond to Pine and 7 for a", ("Pine and 7", "PINE ST & 7TH ST")),  # the ASR dropped "th"
+    ],
+)
+def test_intersection(extractor: EntityExtractor, text: str, expected: tuple[str, str]) -> None:
+    assert found(extractor, text, "INTERSECTION") == [expected]
+
+
+def test_intersection_without_gazetteer(bare_extractor: EntityExtractor) -> None:
+    assert found(bare_extractor, "at Fifth and Washington", "INTERSECTION") == [
+        ("Fifth and Washington", "5TH & WASHINGTON")
+    ]
+    assert found(bare_extractor, "Maple Avenue and 3rd Street", "INTERSECTION") == [
+        ("Maple Avenue and 3rd Street", "MAPLE AVE & 3RD ST")
+    ]
+    assert found(bare_extractor, "John and Mary are on scene", "INTERSECTION") == []
+    assert found(bare_extractor, "Medic 4 and Engine 12 respond", "INTERSECTION") == []
+
+
+def test_an_address_is_not_a_corner(extractor: EntityExtractor) -> None:
+    ents = extractor.extract("Car 31, domestic at 4.56 Maple Avenue in 3rd Street.")
+    assert [(e.label, e.normalized) for e in ents if e.label in ("ADDRESS", "INTERSECTION")] == [
+        ("ADDRESS", "456 MAPLE AVE")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("Engine 12, Medic 4, respond", ["Engine 12", "Medic 4"]),
+        ("Engine twelve, Medic four", ["Engine 12", "Medic 4"]),
+        ("Ladder three, Battalion one", ["Ladder 3", "Battalion 1"]),
+        ("Unit twenty three, Car 31", ["Unit 23", "Car 31"]),
+        ("Engine 12. Metic 4. Respond", ["Engine 12", "Medic 4"]),  # ASR spellings by ear
+        ("Latter 3, Battalion 1,", ["Ladder 3", "Battalion 1"]),
+        ("Medics 7 respond", ["Medic 7"]),
+    ],
+)
+def test_unit(extractor: EntityExtractor, text: str, units: list[str]) -> None:
+    assert [n for _, n in found(extractor, text, "UNIT")] == units
+
+
+def test_misheard_units_are_less_sure(extractor: EntityExtractor) -> None:
+    sure, misheard = [e for e in extractor.extract("Medic 4, Metic 4") if e.label == "UNIT"]
+    assert misheard.confidence < sure.confidence
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "meaning"),
+    [
+        ("Unit 23, 10-4.", "10-4", "Acknowledged"),
+        ("ten four", "10-4", "Acknowledged"),
+        ("Engine 5 ten twenty three", "10-23", "Arrived on scene"),
+        ("show me 10 - 8", "10-8", "In service"),
+        ("North Elm Street, 1076.", "10-76", "En route"),  # ASR ran the code together
+        ("10-50 two vehicle", "10-50", "Vehicle accident"),
+    ],
+)
+def test_ten_code(extractor: EntityExtractor, text: str, code: str, meaning: str) -> None:
+    [entity] = [e for e in extractor.extract(text) if e.label == "TEN_CODE"]
+    assert (entity.normalized, entity.detail) == (code, meaning)
+
+
+def test_run_together_number_that_is_no_code(extractor: EntityExtractor) -> None:
+    assert found(extractor, "we have 1003 gallons", "TEN_CODE") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("for a structure fire", "STRUCTURE_FIRE"),
+        ("Motor Vehicle Accident, Interstate 65", "MVA"),
+        ("two vehicle wreck", "MVA"),
+        ("domestic disturbance at", "DOMESTIC"),
+        ("commercial fire alarm", "FIRE_ALARM"),
+        ("alarm activation", "ALARM"),
+        ("possible overdose", "OVERDOSE"),
+    ],
+)
+def test_incident_type(extractor: EntityExtractor, text: str, code: str) -> None:
+    assert [n for _, n in found(extractor, text, "INCIDENT_TYPE")] == [code]
+
+
+@pytest.mark.parametrize(
+    ("text", "plate"),
+    [
+        ("plate Adam Boy Charles 1 2 3", "ABC123"),
+        ("Alabama tag Adam Boy Charles one two three.", "ABC123"),
+        ("Play Adam Boy Charles 1-2-3.", "ABC123"),  # ASR's "plate"
+        ("tag Xray Young Zebra 4 5 6 7", "XYZ4567"),
+        ("tag X-ray Nora Ocean 9 9 0", "XNO990"),
+        ("comes back Alpha Bravo Charlie 1 2 3 valid", "ABC123"),  # NATO, no cue word
+        ("registration Tom Henry twenty three", "TH23"),
+    ],
+)
+def test_plate(extractor: EntityExtractor, text: str, plate: str) -> None:
+    assert [n for _, n in found(extractor, text, "PLATE")] == [plate]
+
+
+def test_names_are_not_plates(extractor: EntityExtractor) -> None:
+    assert found(extractor, "Paul said King Street is closed", "PLATE") == []
+    assert found(extractor, "Mary and John on scene", "PLATE") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "highway"),
+    [
+        ("Interstate 65 northbound", "I-65"),
+        ("I sixty five southbound", "I-65"),
+        ("I-65 at the bridge", "I-65"),
+        ("U S eighty two", "US-82"),
+        ("US 82 eastbound", "US-82"),
+        ("Highway 82", "US-82"),  # the county's road 82 is a US route
+        ("Alabama fourteen westbound", "AL-14"),
+        ("State Route 9", "SR-9"),
+    ],
+)
+def test_highway(extractor: EntityExtractor, text: str, highway: str) -> None:
+    assert [n for _, n in found(extractor, text, "HIGHWAY")] == [highway]
+
+
+@pytest.mark.parametrize(
+    ("text", "marker"),
+    [
+        ("at mile marker 42", "42"),
+        ("at Mile Marker one seventy six", "176"),
+        ("mile marker forty two point five", "42.5"),
+        ("mile marker 42.5, one lane blocked", "42.5"),
+        ("milepost 180", "180"),
+        ("Eastbound at Mallmarker 149, one lane", "149"),  # ASR's one-word "mile marker"
+    ],
+)
+def test_mile_marker(extractor: EntityExtractor, text: str, marker: str) -> None:
+    assert [n for _, n in found(extractor, text, "MILE_MARKER")] == [marker]
+
+
+def test_a_whole_call(extractor: EntityExtractor) -> None:
+    text = "Ladder three, Battalion one, MVA, I sixty five northbound at mile marker one seventy six, ten four."
+    labels = [(e.label, e.normalized) for e in extractor.extract(text)]
+    assert labels == [
+        ("UNIT", "Ladder 3"),
+        ("UNIT", "Battalion 1"),
+        ("INCIDENT_TYPE", "MVA"),
+        ("HIGHWAY", "I-65"),
+        ("MILE_MARKER", "176"),
+        ("TEN_CODE", "10-4"),
+    ]
