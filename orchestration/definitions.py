@@ -8,11 +8,12 @@ from assets.audio import assets as audio
 from assets.entities import assets as entities
 from assets.geo import assets as geo
 from assets.raw import assets as raw
+from assets.transcripts import assets as transcripts
 from orchestration.executors import multiprocess
 from orchestration.jobs import jobs
 from orchestration.resources import build_resources
 
-LAYERS = [raw.defs, audio.defs, entities.defs, geo.defs, alerts.defs]
+LAYERS = [raw.defs, audio.defs, transcripts.defs, entities.defs, geo.defs, alerts.defs]
 
 defs = dg.Definitions.merge(
     *LAYERS,

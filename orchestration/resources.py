@@ -12,6 +12,7 @@ from typing import Any
 
 import dagster as dg
 
+from resources.asr.resource import TranscriberResource
 from resources.broadcastify.resource import BroadcastifyResource
 from resources.geocoding.resource import GeocoderResource
 from resources.lake import LakeResource
@@ -53,6 +54,19 @@ def build_resources() -> dict[str, Any]:
                 playlist_uuid="SCANLAKE_BCFY_PLAYLIST_UUID",
             ),
             **_int_kw(sid="SCANLAKE_BCFY_SID", node_id="SCANLAKE_BCFY_NODE_ID"),
+        ),
+        "transcriber": TranscriberResource(
+            **_kw(
+                model="SCANLAKE_ASR_MODEL",
+                device="SCANLAKE_ASR_DEVICE",
+                compute_type="SCANLAKE_ASR_COMPUTE_TYPE",
+                language="SCANLAKE_ASR_LANGUAGE",
+                vad_method="SCANLAKE_ASR_VAD",
+                align_model="SCANLAKE_ASR_ALIGN_MODEL",
+                model_dir="SCANLAKE_ASR_MODEL_DIR",
+                gazetteer_csv="SCANLAKE_GAZETTEER_CSV",
+            ),
+            **_int_kw(batch_size="SCANLAKE_ASR_BATCH_SIZE"),
         ),
         "geocoder": GeocoderResource(
             **_kw(
