@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from deltalake import WriterProperties
 from deltalake.exceptions import CommitFailedError
 
 from lake import delta
@@ -36,8 +37,14 @@ Z_ORDER: dict[str, tuple[str, ...]] = {
     "audio_quarantine": ("call_uid",),
 }
 TARGET_FILE_BYTES = 128 * 1024 * 1024
+# Row groups of DuckDB's own size: small enough that a lookup of one call (sorted by
+# call_uid after Z-order) skips most of a day's file by row-group statistics.
+ROW_GROUP_ROWS = 122_880
+WRITER = WriterProperties(max_row_group_size=ROW_GROUP_ROWS)
 DEFAULT_RETENTION_HOURS = 7 * 24
 _OPTIMIZE_ATTEMPTS = 5
+_MAINTENANCE_OPS = {"OPTIMIZE", "VACUUM START", "VACUUM END"}
+_HISTORY_LOOKBACK = 20
 
 
 @dataclass(frozen=True)
@@ -47,8 +54,9 @@ class TableStatus:
     version: int = -1
     files: int = 0
     bytes: int = 0
-    last_commit_at: dt.datetime | None = None
-    last_operation: str | None = None
+    # the newest commit that changed data (maintenance commits do not make a table fresh)
+    last_write_at: dt.datetime | None = None
+    last_write_operation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,15 +76,16 @@ def table_status(location: LakeLocation, spec: TableSpec) -> TableStatus:
     table = delta.open_table(location, spec)
     actions = pa.table(table.get_add_actions(flatten=True))
     size = int(pc.sum(actions.column("size_bytes")).as_py() or 0) if actions.num_rows else 0
-    last = table.history(1)[0]
+    history = table.history(_HISTORY_LOOKBACK)
+    last = next((h for h in history if h.get("operation") not in _MAINTENANCE_OPS), history[0])
     return TableStatus(
         spec.name,
         exists=True,
         version=table.version(),
         files=actions.num_rows,
         bytes=size,
-        last_commit_at=dt.datetime.fromtimestamp(last["timestamp"] / 1000, dt.UTC),
-        last_operation=last.get("operation"),
+        last_write_at=dt.datetime.fromtimestamp(last["timestamp"] / 1000, dt.UTC),
+        last_write_operation=last.get("operation"),
     )
 
 
@@ -137,9 +146,14 @@ def _optimize_with_retries(
         try:
             if columns:
                 return table.optimize.z_order(
-                    list(columns), partition_filters=filters, target_size=target_size
+                    list(columns),
+                    partition_filters=filters,
+                    target_size=target_size,
+                    writer_properties=WRITER,
                 )
-            return table.optimize.compact(partition_filters=filters, target_size=target_size)
+            return table.optimize.compact(
+                partition_filters=filters, target_size=target_size, writer_properties=WRITER
+            )
         except CommitFailedError:
             # A writer committed first; the rewrite is redone against the new files.
             time.sleep(0.2 * 2**attempt)

@@ -127,20 +127,33 @@ def query(
     ],
 ) -> None:
     """Run SQL over the lake and print the result as a table."""
+    import duckdb
+
     from lake import LakeLocation
     from lake import duckdb as lake_duckdb
+    from lake.queries.adhoc import NotReadOnly, run_sql
 
     con = lake_duckdb.connect(LakeLocation.from_env())
     try:
-        cursor = con.execute(sql)
-    except Exception as exc:
+        frame = run_sql(con, sql)
+    except (NotReadOnly, duckdb.Error) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    columns = [d[0] for d in cursor.description or []]
-    table = Table(*columns)
-    for row in cursor.fetchall():
-        table.add_row(*("" if v is None else str(v) for v in row))
+    table = Table(*[str(c) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        table.add_row(*("" if v is None or v != v else str(v) for v in row))
     console.print(table)
+
+
+@app.command()
+def dashboard(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+) -> None:
+    """Start the Streamlit analytics and map app over the lake at SCANLAKE_LAKE_URI."""
+    from dashboards.launch import run as run_dashboard
+
+    raise typer.Exit(run_dashboard(port=port, address=address))
 
 
 @app.command()
@@ -211,6 +224,7 @@ def demo(
         "\n[bold]Where to look[/bold]\n"
         f"  Dagster UI (lineage, partitions, backfills):  {env} SCANLAKE_TRUNK_RECORDER_DIRS={sim.capture_dir} "
         "uv run dagster dev -w workspace.yaml\n"
+        f"  Streamlit app (live, map, search, call detail, analytics, health):  {env} uv run scanlake dashboard\n"
         f"  Query the lake:  {env} uv run scanlake query {EXAMPLE_QUERY!r}\n"
     )
 

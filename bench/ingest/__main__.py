@@ -86,7 +86,7 @@ def bench_micro_batches(root: Path, base_calls: int, repeats: int) -> list[list[
             batch = synthetic_calls(size, offset=offset, days=1)
             offset += size
             _, s = timed(
-                lambda batch=batch: delta.append_once(lake, RAW_CALLS, batch, "bench-append", offset)
+                lambda batch=batch, offset=offset: delta.append_once(lake, RAW_CALLS, batch, "bench-append", offset)
             )
             append_lat.append(s * 1000)
         out.append(

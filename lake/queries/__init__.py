@@ -28,6 +28,7 @@ from lake.queries.calls import (
     call_transcripts,
     call_words,
     filter_options,
+    lake_span,
     latest_calls,
     map_points,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "flag_counts",
     "freshness",
     "incident_types_over_time",
+    "lake_span",
     "latest_calls",
     "map_points",
     "open_lake",

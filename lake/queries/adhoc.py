@@ -17,11 +17,11 @@ class NotReadOnly(ValueError):
     """The SQL would change something, or is not exactly one statement."""
 
 
-def check_read_only(sql: str) -> None:
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.ParserException as exc:
-        raise NotReadOnly(f"cannot parse: {exc}") from exc
+def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Refuse anything but one query. Parsed on ``con``, whose extensions are loaded from
+    their packages: the module-level parser would try to download them. A syntax error is
+    DuckDB's own ``ParserException``."""
+    statements = con.extract_statements(sql)
     if len(statements) != 1:
         raise NotReadOnly(f"expected one statement, got {len(statements)}")
     kind = statements[0].type
@@ -33,7 +33,7 @@ def run_sql(
     con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | dict[str, object] | None = None
 ) -> pd.DataFrame:
     """Run one read-only statement over the lake's views and return its rows."""
-    check_read_only(sql)
+    check_read_only(con, sql)
     con.execute("BEGIN TRANSACTION")
     try:
         return con.execute(sql, params).df()

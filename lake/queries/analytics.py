@@ -60,7 +60,7 @@ WITH c AS (
     SELECT call_uid,
            arg_min(coalesce(normalized, text), start_char)
                FILTER (WHERE label = 'INCIDENT_TYPE') AS incident_type,
-           count(DISTINCT coalesce(normalized, text)) FILTER (WHERE label = 'UNIT') AS spoken_units
+           count(*) FILTER (WHERE label = 'UNIT') AS spoken_units
     FROM entities
     WHERE call_date BETWEEN $d0 AND $d1 AND label IN ('INCIDENT_TYPE', 'UNIT')
     GROUP BY call_uid
@@ -97,8 +97,8 @@ TRANSCRIPTION_QUALITY_SQL = """
 SELECT c.talkgroup, any_value(c.talkgroup_tag) AS talkgroup_tag, t.model_id,
        count(*) AS transcripts, avg(t.confidence) AS mean_confidence,
        quantile_cont(t.confidence, 0.1) AS p10_confidence,
-       avg((len(coalesce(t.flags, [])) > 0)::INT) AS flagged_share,
-       avg((trim(t.text) = '')::INT) AS empty_share
+       avg((coalesce(len(t.flags), 0) > 0)::INT) AS flagged_share,
+       avg((t.text = '')::INT) AS empty_share
 FROM transcripts t JOIN raw_calls c USING (call_uid)
 WHERE t.call_date BETWEEN $d0 AND $d1 AND c.call_date BETWEEN $d0 AND $d1
   AND c.start_time >= $since AND c.start_time < $until

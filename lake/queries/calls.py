@@ -66,25 +66,29 @@ WITH l AS (
       AND ($talkgroups IS NULL OR list_contains($talkgroups, talkgroup))
       AND ($agencies IS NULL OR list_contains($agencies, talkgroup_group))
       AND call_uid IN (SELECT call_uid FROM l)
-), t AS (
-    SELECT call_uid, arg_max(text, transcribed_at) AS transcript
-    FROM transcripts
-    WHERE call_date BETWEEN $d0 AND $d1 AND call_uid IN (SELECT call_uid FROM c)
-    GROUP BY call_uid
 ), i AS (
     SELECT call_uid, arg_min(coalesce(normalized, text), start_char) AS incident_type
     FROM entities
     WHERE call_date BETWEEN $d0 AND $d1 AND label = 'INCIDENT_TYPE'
       AND call_uid IN (SELECT call_uid FROM c)
     GROUP BY call_uid
+), p AS (
+    -- the points first: transcripts (the widest column) are read for these calls only
+    SELECT l.entity_id, c.call_uid, c.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
+           c.agency, i.incident_type, l.lat, l.lon, l.query AS place, l.precision
+    FROM c JOIN l USING (call_uid) LEFT JOIN i USING (call_uid)
+    WHERE $incident_types IS NULL OR list_contains($incident_types, i.incident_type)
+    ORDER BY c.start_time DESC
+    LIMIT $limit
+), t AS (
+    SELECT call_uid, arg_max(text, transcribed_at) AS transcript
+    FROM transcripts
+    WHERE call_date BETWEEN $d0 AND $d1 AND call_uid IN (SELECT call_uid FROM p)
+    GROUP BY call_uid
 )
-SELECT l.entity_id, c.call_uid, c.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
-       c.agency, i.incident_type, l.lat, l.lon, l.query AS place, l.precision,
-       left(t.transcript, 160) AS snippet
-FROM c JOIN l USING (call_uid) LEFT JOIN t USING (call_uid) LEFT JOIN i USING (call_uid)
-WHERE $incident_types IS NULL OR list_contains($incident_types, i.incident_type)
-ORDER BY c.start_time DESC
-LIMIT $limit
+SELECT p.*, left(t.transcript, 160) AS snippet
+FROM p LEFT JOIN t USING (call_uid)
+ORDER BY p.start_time DESC, p.entity_id
 """
 
 FILTER_OPTIONS_SQL = """
@@ -107,6 +111,11 @@ WHERE call_date BETWEEN $d0 AND $d1 AND label = 'INCIDENT_TYPE'
   AND call_uid IN (SELECT call_uid FROM c)
 GROUP BY 2
 ORDER BY kind, calls DESC, value
+"""
+
+LAKE_SPAN_SQL = """
+SELECT min(start_time) AS first_call, max(start_time) AS last_call, count(*) AS calls
+FROM raw_calls
 """
 
 # Without its date a call costs one scan of the call_uid column; links carry the date.
@@ -198,6 +207,12 @@ def filter_options(con: duckdb.DuckDBPyConnection, window: Window) -> pd.DataFra
     """The talkgroups, agencies and incident types present in the window, busiest first
     (``kind``, ``value``, ``label``, ``calls``)."""
     return con.execute(FILTER_OPTIONS_SQL, window.params).df()
+
+
+def lake_span(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """The first and last call start and the number of calls (for picking a window in a
+    notebook over a lake of any age)."""
+    return con.execute(LAKE_SPAN_SQL).df().iloc[0].to_dict()
 
 
 def call_date_of(con: duckdb.DuckDBPyConnection, call_uid: str) -> dt.date | None:

@@ -1,8 +1,8 @@
 """Pipeline health from the lake itself: how fresh each table is, what was quarantined.
 
 Freshness has two sides: the newest row a table holds (by its own processing timestamp,
-over the last days' partitions) and the newest commit to it (from the Delta log, which also
-covers tables without a timestamp column and backfills of old partitions).
+over the window's partitions) and the newest commit that wrote data to it (from the Delta
+log, which also covers tables without a timestamp column and backfills of old partitions).
 """
 
 from __future__ import annotations
@@ -86,8 +86,8 @@ def freshness(
     window: Window,
     recent: dt.timedelta = dt.timedelta(hours=1),
 ) -> pd.DataFrame:
-    """Per table: Delta version, files, size, newest commit, newest row in the window, rows
-    processed within ``recent`` of the window's end, and the age of the newest commit."""
+    """Per table: Delta version, live files, size, newest data commit and its age at the
+    window's end, newest row in the window, and rows processed within ``recent`` of its end."""
     params = window.days | {"since": window.since, "recent": window.until - recent}
     rows = con.execute(FRESHNESS_SQL, params).df()
     status = pd.DataFrame(
@@ -98,15 +98,15 @@ def freshness(
                 "version": s.version,
                 "files": s.files,
                 "bytes": s.bytes,
-                "last_commit_at": s.last_commit_at,
-                "last_operation": s.last_operation,
+                "last_write_at": s.last_write_at,
+                "last_operation": s.last_write_operation,
             }
             for s in lake_status(location)
         ]
     )
     merged = status.merge(rows, on="table_name", how="left")
-    merged["last_commit_at"] = pd.to_datetime(merged["last_commit_at"], utc=True)
-    merged["commit_age_s"] = (pd.Timestamp(window.until) - merged["last_commit_at"]).dt.total_seconds()
+    merged["last_write_at"] = pd.to_datetime(merged["last_write_at"], utc=True)
+    merged["write_age_s"] = (pd.Timestamp(window.until) - merged["last_write_at"]).dt.total_seconds()
     return merged
 
 

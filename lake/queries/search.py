@@ -40,10 +40,7 @@ class SearchQuery:
     @property
     def patterns(self) -> list[str]:
         """One case-insensitive pattern per phrase, valid for both RE2 (DuckDB) and ``re``."""
-        return [
-            r"(?i)\b" + r"\W+".join(re.escape(word) for word in phrase) + r"\b"
-            for phrase in self.phrases
-        ]
+        return [r"(?i)\b" + _body(phrase) + r"\b" for phrase in self.phrases]
 
     @property
     def lead_pattern(self) -> str:
@@ -51,8 +48,18 @@ class SearchQuery:
         return max(zip(self.patterns, self.phrases, strict=True), key=lambda p: len(p[1]))[0]
 
     @property
+    def any_pattern(self) -> str:
+        """Any phrase, longest first, so a match names the phrase it belongs to."""
+        ordered = sorted(self.phrases, key=len, reverse=True)
+        return r"(?i)\b(?:" + "|".join(_body(phrase) for phrase in ordered) + r")\b"
+
+    @property
     def terms(self) -> list[str]:
         return sorted({word for phrase in self.phrases for word in phrase})
+
+
+def _body(phrase: tuple[str, ...]) -> str:
+    return r"\W+".join(re.escape(word) for word in phrase)
 
 
 def normalize_word(word: str) -> str:
@@ -60,83 +67,105 @@ def normalize_word(word: str) -> str:
     return "".join(_TOKEN.findall(word.lower()))
 
 
+def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    n = len(short)
+    return n < len(long) and any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+
 def parse_query(text: str) -> SearchQuery:
-    """Words and "quoted phrases" of a search box, each phrase as normalized words."""
+    """Words and "quoted phrases" of a search box, each phrase as normalized words. A phrase
+    inside a longer one is dropped: the longer one already requires it."""
     phrases: list[tuple[str, ...]] = []
-    for quoted in _QUOTED.findall(text):
-        words = tuple(_TOKEN.findall(quoted.lower()))[:MAX_WORDS_PER_PHRASE]
-        if words:
-            phrases.append(words)
-    for word in _TOKEN.findall(_QUOTED.sub(" ", text).lower()):
-        if (word,) not in phrases:
-            phrases.append((word,))
+    quoted = [tuple(_TOKEN.findall(q.lower()))[:MAX_WORDS_PER_PHRASE] for q in _QUOTED.findall(text)]
+    words = [(w,) for w in _TOKEN.findall(_QUOTED.sub(" ", text).lower())]
+    seen: set[str] = set()
+    for phrase in quoted + words:
+        # "10-50" and "10 50" are the same phrase to the patterns
+        key = " ".join(re.split(r"\W+", " ".join(phrase)))
+        if phrase and key not in seen:
+            seen.add(key)
+            phrases.append(phrase)
+    phrases = [p for p in phrases if not any(_inside(p, other) for other in phrases)]
     if not phrases:
         raise EmptySearch(f"nothing to search for in {text!r}")
     return SearchQuery(tuple(phrases[:MAX_PHRASES]))
 
 
-TEXT_SEARCH_SQL = """
+# A transcript matches when its matches of $any name $n_phrases distinct phrases; every
+# pattern is a constant of the statement, so DuckDB compiles each regex once.
+TEXT_SEARCH_SQL = r"""
 WITH m AS (
     SELECT call_uid, call_date, model_id, text, transcribed_at,
-           list_transform($patterns, p -> len(regexp_extract_all(text, p))) AS tf,
-           len(string_split(text, ' ')) AS n_words
+           regexp_extract_all(text, $any) AS found
     FROM transcripts
     WHERE call_date BETWEEN $d0 AND $d1 AND regexp_matches(text, $lead)
 ), k AS (
-    SELECT * FROM m WHERE list_min(tf) > 0
+    SELECT *, len(found) AS tf, len(string_split(text, ' ')) AS n_words
+    FROM m
+    WHERE len(list_distinct(list_transform(found, f -> lower(regexp_replace(f, '\W+', ' ', 'g')))))
+          = $n_phrases
     QUALIFY row_number() OVER (PARTITION BY call_uid ORDER BY transcribed_at DESC) = 1
+), top AS (
+    SELECT k.call_uid, k.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
+           c.talkgroup_group AS agency, c.audio_key AS raw_audio_key, k.model_id, k.text,
+           k.tf * 2.2 / (k.tf + 1.2 * (0.25 + 0.75 * k.n_words / 20.0)) AS score
+    FROM k JOIN raw_calls c ON c.call_uid = k.call_uid
+    WHERE c.call_date BETWEEN $d0 AND $d1 AND c.start_time >= $since AND c.start_time < $until
+    ORDER BY score DESC, c.start_time DESC
+    LIMIT $limit
 )
-SELECT k.call_uid, k.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
-       c.talkgroup_group AS agency, c.audio_key AS raw_audio_key, k.model_id, k.text,
-       list_sum(list_transform(k.tf, f -> f * 2.2 / (f + 1.2 * (0.25 + 0.75 * k.n_words / 20.0))))
-           AS score
-FROM k JOIN raw_calls c ON c.call_uid = k.call_uid
-WHERE c.call_date BETWEEN $d0 AND $d1 AND c.start_time >= $since AND c.start_time < $until
-ORDER BY score DESC, c.start_time DESC
-LIMIT $limit
+SELECT top.* EXCLUDE (raw_audio_key), coalesce(n.audio_key, top.raw_audio_key) AS audio_key
+FROM top
+LEFT JOIN normalized_audio n ON n.call_uid = top.call_uid AND n.call_date BETWEEN $d0 AND $d1
+ORDER BY top.score DESC, top.start_time DESC
 """
 
 WORDS_SEARCH_SQL = """
 WITH w AS (
-    SELECT call_uid, call_date, model_id, word_index, start_s,
+    SELECT call_uid, call_date, model_id, word_index,
            lower(regexp_replace(word, '[^A-Za-z0-9''-]', '', 'g')) AS term
     FROM transcript_words
     WHERE call_date BETWEEN $d0 AND $d1 AND regexp_matches(word, $word_pattern)
+), s AS (
+    -- each hit with the query words that follow it in the same transcript
+    SELECT *, list(term) OVER ahead AS terms_ahead, list(word_index) OVER ahead AS index_ahead
+    FROM w
+    WINDOW ahead AS (PARTITION BY call_uid, model_id ORDER BY word_index
+                     ROWS BETWEEN CURRENT ROW AND 7 FOLLOWING)
 ), p AS (
     SELECT unnest($phrases) AS terms, generate_subscripts($phrases, 1) AS phrase
 ), occ AS (
-    -- a phrase occurs at a word when its next len(terms) - 1 hits are the phrase's words
-    SELECT w.call_uid, w.call_date, w.model_id, p.phrase
-    FROM w JOIN p ON w.term = p.terms[1]
-    WHERE len(p.terms) = (
-        SELECT count(*) FROM w AS x
-        WHERE x.call_uid = w.call_uid AND x.model_id = w.model_id
-          AND x.word_index BETWEEN w.word_index AND w.word_index + len(p.terms) - 1
-          AND x.term = p.terms[x.word_index - w.word_index + 1]
-    )
+    -- a phrase starts at a hit when its words follow it with no other word between
+    SELECT s.call_uid, s.call_date, s.model_id, p.phrase
+    FROM s JOIN p ON s.term = p.terms[1]
+    WHERE s.terms_ahead[1:len(p.terms)] = p.terms
+      AND s.index_ahead[len(p.terms)] - s.word_index = len(p.terms) - 1
 ), k AS (
-    SELECT call_uid, any_value(call_date) AS call_date, model_id,
-           list(n ORDER BY phrase) AS tf
-    FROM (SELECT call_uid, call_date, model_id, phrase, count(*) AS n FROM occ GROUP BY ALL)
+    SELECT call_uid, any_value(call_date) AS call_date, model_id, count(*) AS tf
+    FROM occ
     GROUP BY call_uid, model_id
-    HAVING count(*) = len($phrases)
+    HAVING count(DISTINCT phrase) = len($phrases)
 ), t AS (
     SELECT k.*, t.text, t.transcribed_at, len(string_split(t.text, ' ')) AS n_words
     FROM k JOIN transcripts t USING (call_uid, model_id)
     WHERE t.call_date BETWEEN $d0 AND $d1
     QUALIFY row_number() OVER (PARTITION BY k.call_uid ORDER BY t.transcribed_at DESC) = 1
+), top AS (
+    SELECT t.call_uid, t.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
+           c.talkgroup_group AS agency, c.audio_key AS raw_audio_key, t.model_id, t.text,
+           t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 * t.n_words / 20.0)) AS score
+    FROM t JOIN raw_calls c ON c.call_uid = t.call_uid
+    WHERE c.call_date BETWEEN $d0 AND $d1 AND c.start_time >= $since AND c.start_time < $until
+    ORDER BY score DESC, c.start_time DESC
+    LIMIT $limit
 )
-SELECT t.call_uid, t.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
-       c.talkgroup_group AS agency, c.audio_key AS raw_audio_key, t.model_id, t.text,
-       list_sum(list_transform(t.tf, f -> f * 2.2 / (f + 1.2 * (0.25 + 0.75 * t.n_words / 20.0))))
-           AS score
-FROM t JOIN raw_calls c ON c.call_uid = t.call_uid
-WHERE c.call_date BETWEEN $d0 AND $d1 AND c.start_time >= $since AND c.start_time < $until
-ORDER BY score DESC, c.start_time DESC
-LIMIT $limit
+SELECT top.* EXCLUDE (raw_audio_key), coalesce(n.audio_key, top.raw_audio_key) AS audio_key
+FROM top
+LEFT JOIN normalized_audio n ON n.call_uid = top.call_uid AND n.call_date BETWEEN $d0 AND $d1
+ORDER BY top.score DESC, top.start_time DESC
 """
 
-# Both read only the days between the hits' first and last call date.
+# Reads only the days between the hits' first and last call date.
 HIT_WORDS_SQL = """
 SELECT w.call_uid, w.word_index, w.word, w.start_s
 FROM transcript_words w
@@ -145,10 +174,6 @@ WHERE w.call_date BETWEEN $d0 AND $d1
 ORDER BY w.call_uid, w.word_index
 """
 
-HIT_AUDIO_SQL = """
-SELECT call_uid, audio_key FROM normalized_audio
-WHERE call_date BETWEEN $d0 AND $d1 AND list_contains($uids, call_uid)
-"""
 
 
 def search_calls(
@@ -157,8 +182,9 @@ def search_calls(
     """Calls in the window whose transcript holds every phrase of ``text``, best first."""
     query = parse_query(text)
     params = window.params | {
-        "patterns": query.patterns,
+        "any": query.any_pattern,
         "lead": query.lead_pattern,
+        "n_phrases": len(query.phrases),
         "limit": limit,
     }
     return attach_hits(con, con.execute(TEXT_SEARCH_SQL, params).df(), query)
@@ -178,26 +204,21 @@ def search_words(
 
 
 def attach_hits(con: duckdb.DuckDBPyConnection, hits: pd.DataFrame, query: SearchQuery) -> pd.DataFrame:
-    """Add ``spans`` (character ranges to highlight), ``hit_start_s`` (when the first phrase
-    is spoken, from the transcript's words) and ``audio_key`` (normalized audio when there
-    is some, else raw) to search results."""
+    """Add ``spans`` (character ranges to highlight) and ``hit_start_s`` (when the first
+    phrase is spoken, from the transcript's words) to search results."""
     hits = hits.copy()
     compiled = [re.compile(p) for p in query.patterns]
     hits["spans"] = [highlight_spans(text, compiled) for text in hits["text"]]
     starts: dict[str, float | None] = {}
-    normalized: dict[str, str] = {}
     if not hits.empty:
         days = pd.to_datetime(hits["call_date"])
-        params = {"d0": days.min().date(), "d1": days.max().date(), "uids": list(hits["call_uid"])}
-        words = con.execute(HIT_WORDS_SQL, params | {"models": list(hits["model_id"])}).df()
+        params = {"d0": days.min().date(), "d1": days.max().date()}
+        words = con.execute(
+            HIT_WORDS_SQL, params | {"uids": list(hits["call_uid"]), "models": list(hits["model_id"])}
+        ).df()
         for call_uid, group in words.groupby("call_uid", sort=False):
             starts[str(call_uid)] = phrase_start(list(group["word"]), list(group["start_s"]), query)
-        audio = con.execute(HIT_AUDIO_SQL, params).fetchall()
-        normalized = {str(uid): str(key) for uid, key in audio}
     hits["hit_start_s"] = [starts.get(uid) for uid in hits["call_uid"]]
-    hits["audio_key"] = [
-        normalized.get(uid, raw) for uid, raw in zip(hits["call_uid"], hits["raw_audio_key"], strict=True)
-    ]
     return hits
 
 
@@ -219,6 +240,6 @@ def phrase_start(words: list[str], starts: list[float | None], query: SearchQuer
     for phrase in query.phrases:
         n = len(phrase)
         for i in range(len(terms) - n + 1):
-            if tuple(terms[i : i + n]) == phrase and starts[i] is not None:
+            if tuple(terms[i : i + n]) == phrase and pd.notna(starts[i]):
                 return float(starts[i])
     return None

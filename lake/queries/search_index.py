@@ -28,7 +28,7 @@ PRAGMA create_fts_index('search_docs', 'doc_id', 'text', stemmer = 'none',
 """,
 )
 
-FTS_SEARCH_SQL = """
+FTS_SEARCH_SQL = r"""
 WITH f AS (
     SELECT call_uid, call_date, model_id, text, transcribed_at,
            fts_main_search_docs.match_bm25(doc_id, $terms, conjunctive := 1) AS score
@@ -36,15 +36,23 @@ WITH f AS (
 ), k AS (
     -- the index matches words; phrases are confirmed on the few documents it returns
     SELECT * FROM f
-    WHERE score IS NOT NULL AND list_bool_and(list_transform($patterns, p -> regexp_matches(text, p)))
+    WHERE score IS NOT NULL
+      AND len(list_distinct(list_transform(regexp_extract_all(text, $any),
+                                           m -> lower(regexp_replace(m, '\W+', ' ', 'g')))))
+          = $n_phrases
     QUALIFY row_number() OVER (PARTITION BY call_uid ORDER BY transcribed_at DESC) = 1
+), top AS (
+    SELECT k.call_uid, k.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
+           c.talkgroup_group AS agency, c.audio_key AS raw_audio_key, k.model_id, k.text, k.score
+    FROM k JOIN raw_calls c ON c.call_uid = k.call_uid
+    WHERE c.call_date BETWEEN $d0 AND $d1 AND c.start_time >= $since AND c.start_time < $until
+    ORDER BY k.score DESC, c.start_time DESC
+    LIMIT $limit
 )
-SELECT k.call_uid, k.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
-       c.talkgroup_group AS agency, c.audio_key AS raw_audio_key, k.model_id, k.text, k.score
-FROM k JOIN raw_calls c ON c.call_uid = k.call_uid
-WHERE c.call_date BETWEEN $d0 AND $d1 AND c.start_time >= $since AND c.start_time < $until
-ORDER BY k.score DESC, c.start_time DESC
-LIMIT $limit
+SELECT top.* EXCLUDE (raw_audio_key), coalesce(n.audio_key, top.raw_audio_key) AS audio_key
+FROM top
+LEFT JOIN normalized_audio n ON n.call_uid = top.call_uid AND n.call_date BETWEEN $d0 AND $d1
+ORDER BY top.score DESC, top.start_time DESC
 """
 
 
@@ -63,7 +71,8 @@ def search_fts(
     query = parse_query(text)
     params = window.params | {
         "terms": " ".join(query.terms),
-        "patterns": query.patterns,
+        "any": query.any_pattern,
+        "n_phrases": len(query.phrases),
         "limit": limit,
     }
     return attach_hits(con, con.execute(FTS_SEARCH_SQL, params).df(), query)

@@ -115,6 +115,7 @@ def test_search_phrases_rank_highlight_and_time(data, con, window):
     ((start, end),) = hits.iloc[0]["spans"]
     assert text[start:end] == "working fire"
     assert hits.iloc[0]["hit_start_s"] == pytest.approx(0.5 + 4 * WORD_S)
+    assert all(key.startswith("audio/normalized/") for key in hits["audio_key"])
     # word order matters inside quotes, not outside
     assert q.search_calls(con, '"fire working"', window).empty
     assert len(q.search_calls(con, "fire working", window)) == 3
@@ -159,8 +160,8 @@ def test_fts_index_search_agrees(data, window):
 
 
 def test_parse_query_and_highlights():
-    query = parse_query('Engine "Structure  Fire," 1220 oak\'s')
-    assert query.phrases == (("structure", "fire"), ("engine",), ("1220",), ("oak's",))
+    query = parse_query('Engine "Structure  Fire," 1220 oak\'s fire "10-50" "10 50"')
+    assert query.phrases == (("structure", "fire"), ("10-50",), ("engine",), ("1220",), ("oak's",))
     import re
 
     spans = highlight_spans("a structure fire, structure\nfire", [re.compile(query.patterns[0])])
@@ -235,4 +236,9 @@ def test_run_sql_is_read_only(data, con, tmp_path: Path):
         with pytest.raises(q.NotReadOnly):
             q.run_sql(con, sql)
     assert not (tmp_path / "out.csv").exists()
+    with pytest.raises(duckdb.ParserException):
+        q.run_sql(con, "SELEKT 1")
+    # a PRAGMA that writes is refused like the statement it stands for
+    with pytest.raises(q.NotReadOnly):
+        q.run_sql(con, "PRAGMA threads = 1")
     assert len(q.latest_calls(con, q.Window.last(72, data.now))) > 0

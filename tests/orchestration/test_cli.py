@@ -42,3 +42,10 @@ def test_instance_on_postgres_needs_the_url_and_then_uses_it(tmp_path, monkeypat
     assert result.exit_code == 0, result.output
     assert "PostgresRunStorage" in result.output
     assert "env: DAGSTER_PG_URL" in (tmp_path / "dagster.yaml").read_text()
+
+
+def test_query_refuses_writes(lake, monkeypatch):
+    delta.merge(lake, RAW_CALLS, raw_calls(1))
+    monkeypatch.setenv("SCANLAKE_LAKE_URI", lake.uri)
+    result = runner.invoke(app, ["query", "CREATE TABLE x AS SELECT 1"])
+    assert result.exit_code == 2 and "only queries" in result.output

@@ -1,0 +1,175 @@
+"""ASR benchmark: throughput and accuracy of three transcription paths on the simulator's
+calls, normalized by the audio layer.
+
+(a) plain WhisperX, one call at a time: ``whisperx.load_model(...).transcribe(audio)`` per
+    call, with WhisperX's defaults (pyannote VAD, beam 5, no word times);
+(b) the ``transcripts`` asset's path with the transcriber's defaults: ``transcribe_calls``
+    (VAD, calls packed into shared 30 s windows, batched decode, word times, guards);
+(c) (b) with per-talkgroup domain prompts (units, jargon, 10-codes, gazetteer streets).
+
+Paths run interleaved, round after round, and each keeps its best time, so load from other
+work on the machine hits all of them alike. Same Whisper weights (tiny.en, int8) throughout.
+
+Usage: ``uv run python -m bench.asr [--calls 120] [--seed 11] [--rounds 2] [--out DIR]
+[--beam N] [--vad silero|pyannote] [--unpacked]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from assets.transcripts.rows import call_prompts
+from assets.transcripts.transcribe import (
+    CallAudio,
+    CallTranscript,
+    PackingOptions,
+    transcribe_calls,
+)
+from bench.asr.corpus import Corpus, build
+from bench.asr.score import invented_on_silence, timing_error, wer
+from bench.common import console, print_table
+from resources.asr.engine import DecodeOptions, WhisperEngine
+from resources.asr.models import ModelSpec, load
+from resources.asr.vocabulary import Vocabulary, gazetteer_streets
+
+COLUMNS = [
+    "path",
+    "audio s/s",
+    "x (a)",
+    "WER %",
+    "Δ WER",
+    "retried",
+    "text on silence",
+    "word time error (start mean/median, end mean)",
+]
+
+
+def plain_whisperx(pipeline: object, corpus: Corpus) -> list[str]:
+    """WhisperX as its README shows it: one file, one ``transcribe`` call."""
+    out = []
+    for call in corpus.calls:
+        result = pipeline.transcribe(call.audio, batch_size=8, language="en")
+        out.append(" ".join(s["text"].strip() for s in result["segments"]))
+    return out
+
+
+def asset_path(
+    engine: WhisperEngine, corpus: Corpus, prompts: dict[str, str | None], pack: bool = True
+) -> list[CallTranscript]:
+    calls = [CallAudio(c.call_uid, c.audio, prompts.get(c.call_uid)) for c in corpus.calls]
+    return transcribe_calls(calls, engine, PackingOptions(pack_calls=pack))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--calls", type=int, default=120)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="best time of this many runs per path"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path(tempfile.gettempdir()) / "scanlake-bench-asr"
+    )
+    parser.add_argument(
+        "--beam", type=int, default=DecodeOptions.beam_size, help="beam for (b) and (c)"
+    )
+    parser.add_argument(
+        "--vad",
+        default=ModelSpec.vad_method,
+        choices=["pyannote", "silero"],
+        help="VAD for (b), (c)",
+    )
+    parser.add_argument(
+        "--unpacked", action="store_true", help="also run (b) with one call per window"
+    )
+    args = parser.parse_args()
+
+    console.print(
+        f"simulating and normalizing {args.calls} calls (seed {args.seed}) in {args.out} ..."
+    )
+    corpus = build(args.calls, args.seed, args.out)
+    audio_s = sum(c.duration_s for c in corpus.calls)
+    console.print(
+        f"{len(corpus.calls)} calls, {audio_s:.0f} s of normalized audio ({sum(c.silent for c in corpus.calls)} "
+        f"silent; {corpus.quarantined} refused by the audio layer); {os.cpu_count()} cores"
+    )
+    whisperx_default = load(ModelSpec(vad_method="pyannote")).pipeline
+    engine = WhisperEngine.load(
+        ModelSpec(vad_method=args.vad), dataclasses.replace(DecodeOptions(), beam_size=args.beam)
+    )
+    prompts = call_prompts(
+        corpus.raw_table(), Vocabulary(streets=gazetteer_streets(corpus.gazetteer_csv))
+    )
+    warm = Corpus(corpus.calls[:3], 0, corpus.gazetteer_csv)
+    plain_whisperx(whisperx_default, warm)
+    asset_path(engine, warm, {})
+
+    paths: dict[str, Callable[[], list]] = {
+        "(a) whisperx, one call at a time": lambda: plain_whisperx(whisperx_default, corpus),
+        "(b) asset path: batched + packed": lambda: asset_path(engine, corpus, {}),
+        "(c) (b) + domain prompts": lambda: asset_path(engine, corpus, prompts),
+    }
+    if args.unpacked:
+        paths["(b') batched, one call per window"] = lambda: asset_path(
+            engine, corpus, {}, pack=False
+        )
+    wall: dict[str, float] = {}
+    outputs: dict[str, list] = {}
+    for r in range(args.rounds):
+        for name, run in paths.items():
+            start = time.perf_counter()
+            outputs[name] = run()
+            took = time.perf_counter() - start
+            wall[name] = min(wall.get(name, took), took)
+            console.print(f"round {r + 1}: {name}: {took:.1f} s ({audio_s / took:.1f} audio s/s)")
+
+    base = next(iter(paths))
+    base_wer = wer(corpus.calls, _texts(outputs[base]))
+    rows = []
+    for name in paths:
+        result, texts = outputs[name], _texts(outputs[name])
+        w = wer(corpus.calls, texts)
+        invented, silent = invented_on_silence(corpus.calls, texts)
+        plain = isinstance(result[0], str)
+        timing = None if plain else timing_error(corpus.calls, [t.words for t in result])
+        rows.append(
+            [
+                name,
+                audio_s / wall[name],
+                wall[base] / wall[name],
+                w,
+                w - base_wer,
+                "-" if plain else str(sum(t.retried for t in result)),
+                f"{invented}/{silent}",
+                "-"
+                if timing is None
+                else f"{timing.mean_start_ms:.0f}/{timing.median_start_ms:.0f}/{timing.mean_end_ms:.0f} ms (n={timing.matched})",
+            ]
+        )
+    title = (
+        f"ASR on {len(corpus.calls)} simulated calls ({audio_s:.0f} s): tiny.en int8; (b), (c): VAD {args.vad}, "
+        f"beam {args.beam}; best of {args.rounds}"
+    )
+    print_table(title, COLUMNS, rows)
+    console.print("| " + " | ".join(COLUMNS) + " |\n|" + "---|" * len(COLUMNS), soft_wrap=True)
+    for row in rows:
+        console.print(
+            "| " + " | ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row) + " |",
+            soft_wrap=True,
+        )
+
+
+def _texts(result: list) -> list[str]:
+    return result if isinstance(result[0], str) else [t.text for t in result]
+
+
+if __name__ == "__main__":
+    main()

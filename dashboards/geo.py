@@ -1,0 +1,128 @@
+"""pydeck maps of call locations: points coloured by agency, a heatmap, hexagon bins."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import pydeck as pdk
+
+AGENCY_RGB: dict[str, list[int]] = {
+    "Fire": [220, 53, 34],
+    "EMS": [30, 120, 220],
+    "Police": [90, 60, 200],
+}
+OTHER_RGB = [120, 120, 120]
+# Points are always drawn (they carry the tooltips and the click); these go under them.
+OVERLAYS = ("Heatmap", "Hexagons")
+POINTS_LAYER = "calls"
+TOOLTIP = {
+    "html": "<b>{talkgroup_tag}</b> · {incident_type}<br/>{when}<br/>{place}<br/><i>{snippet}</i>",
+    "style": {"maxWidth": "360px", "whiteSpace": "normal"},
+}
+
+
+def _plot_frame(points: pd.DataFrame) -> pd.DataFrame:
+    """Only JSON-friendly columns, with text escaped: deck.gl renders tooltips as HTML.
+    Oldest first, so deck.gl draws the newest calls on top (and picks them on a click)."""
+    points = points.sort_values("start_time", kind="stable")
+    frame = pd.DataFrame(
+        {
+            "call_uid": points["call_uid"],
+            "call_date": pd.to_datetime(points["call_date"]).dt.strftime("%Y-%m-%d"),
+            "lat": points["lat"].astype(float),
+            "lon": points["lon"].astype(float),
+            "when": pd.to_datetime(points["start_time"], utc=True).dt.strftime("%Y-%m-%d %H:%M UTC"),
+        }
+    )
+    for col in ("talkgroup_tag", "incident_type", "place", "snippet"):
+        frame[col] = [html.escape(v) if isinstance(v, str) else "" for v in points[col]]
+    frame["color"] = [AGENCY_RGB.get(a, OTHER_RGB) for a in points["agency"]]
+    return frame
+
+
+def deck(points: pd.DataFrame, layers: Sequence[str] = OVERLAYS, zoom: float = 11.5) -> pdk.Deck:
+    frame = _plot_frame(points)
+    # Each layer ships its own copy of its data to the browser: the overlays need only points.
+    positions = frame[["lon", "lat"]]
+    built = []
+    if "Heatmap" in layers:
+        built.append(
+            pdk.Layer("HeatmapLayer", positions, id="heat", get_position=["lon", "lat"], opacity=0.5)
+        )
+    if "Hexagons" in layers:
+        built.append(
+            pdk.Layer(
+                "HexagonLayer",
+                positions,
+                id="hex",
+                get_position=["lon", "lat"],
+                radius=250,
+                elevation_scale=8,
+                extruded=True,
+                coverage=0.9,
+                opacity=0.35,
+            )
+        )
+    built.append(
+        pdk.Layer(
+            "ScatterplotLayer",
+            frame,
+            id=POINTS_LAYER,
+            get_position=["lon", "lat"],
+            get_fill_color="color",
+            get_radius=70,
+            radius_min_pixels=5,
+            pickable=True,
+            auto_highlight=True,
+        )
+    )
+    view = pdk.ViewState(
+        latitude=float(frame["lat"].mean()),
+        longitude=float(frame["lon"].mean()),
+        zoom=zoom,
+        pitch=40 if "Hexagons" in layers else 0,
+    )
+    return pdk.Deck(layers=built, initial_view_state=view, tooltip=TOOLTIP)
+
+
+def selected_call(selection: Mapping[str, object] | None) -> tuple[str, str] | None:
+    """The (call_uid, call_date) of the point a visitor clicked, if any."""
+    if not selection:
+        return None
+    objects = selection.get("objects") or {}
+    picked = objects.get(POINTS_LAYER) if isinstance(objects, Mapping) else None
+    if not picked:
+        return None
+    first = picked[0]
+    return str(first["call_uid"]), str(first["call_date"])
+
+
+def legend() -> str:
+    """Markdown naming the point colours (Streamlit's palette names nearest to AGENCY_RGB)."""
+    return ":red[●] Fire · :blue[●] EMS · :violet[●] Police · :gray[●] other"
+
+
+def places_map(places: pd.DataFrame, zoom: float = 14) -> pdk.Deck:
+    """A small map of one call's geocoded places."""
+    frame = pd.DataFrame(
+        {
+            "lat": places["lat"].astype(float),
+            "lon": places["lon"].astype(float),
+            "place": [html.escape(str(p)) for p in places["place"]],
+            "precision": places["precision"].astype(str),
+        }
+    )
+    layer = pdk.Layer(
+        "ScatterplotLayer",
+        frame,
+        id="places",
+        get_position=["lon", "lat"],
+        get_fill_color=[220, 53, 34],
+        get_radius=30,
+        radius_min_pixels=6,
+        pickable=True,
+    )
+    view = pdk.ViewState(latitude=float(frame["lat"].mean()), longitude=float(frame["lon"].mean()), zoom=zoom)
+    return pdk.Deck(layers=[layer], initial_view_state=view, tooltip={"html": "{place} ({precision})"})

@@ -1,0 +1,62 @@
+"""Map: where calls happened, as points, a heatmap and hexagon bins, with filters.
+Hovering a point shows its transcript snippet; clicking it opens the call."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import data, geo, widgets
+
+lake = widgets.current_lake()
+st.title("Map")
+window = widgets.window_picker("map_window", default="Last 24 hours")
+options = data.query("filter_options", lake, window)
+
+
+def choices(kind: str) -> dict[str, str]:
+    rows = options[options.kind == kind]
+    return dict(zip(rows["value"], rows["label"], strict=True))
+
+
+talkgroups = choices("talkgroup")
+picked_tg = st.sidebar.multiselect(
+    "Talkgroup", list(talkgroups), format_func=lambda v: f"{talkgroups[v]} ({v})", key="map_tg"
+)
+picked_incidents = st.sidebar.multiselect("Incident type", list(choices("incident_type")), key="map_inc")
+picked_agencies = st.sidebar.multiselect("Agency", list(choices("agency")), key="map_agency")
+layers = st.sidebar.multiselect(
+    "Overlays", list(geo.OVERLAYS), default=["Heatmap"], key="map_layers"
+)
+
+points = data.query(
+    "map_points",
+    lake,
+    window,
+    talkgroups=[int(v) for v in picked_tg],
+    incident_types=picked_incidents,
+    agencies=picked_agencies,
+)
+left, mid, right = st.columns(3)
+left.metric("Places", len(points))
+mid.metric("Calls", points["call_uid"].nunique() if not points.empty else 0)
+right.metric("Incident types", points["incident_type"].nunique() if not points.empty else 0)
+
+if points.empty:
+    st.info("No geocoded calls match this window and these filters.")
+else:
+    event = st.pydeck_chart(
+        geo.deck(points, layers),
+        on_select="rerun",
+        selection_mode="single-object",
+        key="map_chart",
+        height=560,
+    )
+    st.caption(geo.legend())
+    picked = geo.selected_call(event.selection if event else None)
+    if picked:
+        st.switch_page(widgets.CALL_PAGE, query_params=widgets.call_params(*picked))
+    with st.expander("Places on the map", expanded=False):
+        st.dataframe(
+            points[["start_time", "talkgroup_tag", "agency", "incident_type", "place", "snippet"]],
+            hide_index=True,
+        )

@@ -1,0 +1,256 @@
+"""Batched Whisper decoding of 30 s windows, with word timings for every word.
+
+WhisperX's own batched pipeline decodes VAD chunks of one file and returns no word times;
+scanner calls are 2 to 10 s, so the transcript layer packs many calls into one window and
+hands this engine a batch of windows. Each window is encoded once, decoded with beam
+search (one prompt per batch), and its text tokens are aligned to the audio through
+Whisper's cross-attention (faster-whisper's word-timestamp method), so every word has a
+start, an end and a probability even without a wav2vec2 model. When a wav2vec2 model is
+configured, ``align`` refines each call's word times with WhisperX forced alignment.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from faster_whisper.tokenizer import Tokenizer
+from faster_whisper.transcribe import get_suppressed_tokens
+
+from resources.asr import timing
+from resources.asr.models import LoadedModels, ModelIdentity, ModelSpec, identity, load
+from resources.asr.words import WordTiming, apply_alignment
+
+WINDOW_S = 30.0
+SAMPLE_RATE = 16_000
+# Fast radio speech runs near 4 words/s, 5-6 tokens/s with punctuation and timestamps.
+MAX_TOKENS_PER_S = 10
+PROMPT_MODES = ("initial_prompt", "hotwords")
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    batch_size: int = 8
+    beam_size: int = 5
+    # Text only, as WhisperX decodes: word times come from the alignment anyway, and with
+    # timestamp tokens Whisper tends to stop early in a packed window, as if it could seek on.
+    without_timestamps: bool = True
+    prompt_mode: str = "initial_prompt"
+    max_prompt_tokens: int = 96
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    # A second decode of calls that came back looping or empty bans repeated n-grams, as
+    # Whisper's own fallback raises the temperature: the loop cannot start again.
+    fallback_no_repeat_ngram_size: int = 8
+
+    def __post_init__(self) -> None:
+        if self.prompt_mode not in PROMPT_MODES:
+            raise ValueError(f"prompt_mode must be one of {PROMPT_MODES}")
+        if self.batch_size < 1 or self.beam_size < 1:
+            raise ValueError("batch_size and beam_size must be at least 1")
+
+
+@dataclass(frozen=True)
+class WindowDecode:
+    words: tuple[WordTiming, ...]
+    text: str
+    no_speech_prob: float
+    avg_logprob: float
+
+
+class WhisperEngine:
+    """The loaded models plus the decoding settings; one per process and configuration."""
+
+    def __init__(self, models: LoadedModels, options: DecodeOptions | None = None) -> None:
+        self.models = models
+        self.options = options or DecodeOptions()
+        self.model = models.pipeline.model  # whisperx.asr.WhisperModel (a faster-whisper model)
+        self.language = models.spec.language or "en"
+        self.tokenizer = Tokenizer(
+            self.model.hf_tokenizer,
+            self.model.model.is_multilingual,
+            task="transcribe",
+            language=self.language,
+        )
+        self.suppress_tokens = list(get_suppressed_tokens(self.tokenizer, [-1]))
+
+    @classmethod
+    def load(cls, spec: ModelSpec, options: DecodeOptions | None = None) -> WhisperEngine:
+        return cls(load(spec), options)
+
+    @property
+    def identity(self) -> ModelIdentity:
+        return identity(self.models.spec)
+
+    @property
+    def can_align(self) -> bool:
+        return self.models.align_model is not None
+
+    def speech_regions(
+        self, audio: np.ndarray, max_region_s: float = WINDOW_S
+    ) -> list[tuple[float, float]]:
+        from resources.asr.vad import speech_regions  # whisperx and pyannote: import when used
+
+        spec = self.models.spec
+        return speech_regions(
+            self.models.pipeline.vad_model, audio, spec.vad_onset, spec.vad_offset, max_region_s
+        )
+
+    def prompt(self, vocabulary: str | None) -> list[int]:
+        """The decoder prompt for a window, with the domain vocabulary as an initial
+        prompt or as hotwords, capped at ``max_prompt_tokens``."""
+        terms: list[int] = []
+        if vocabulary and vocabulary.strip():
+            terms = self.tokenizer.encode(" " + vocabulary.strip())[
+                : self.options.max_prompt_tokens
+            ]
+        hotwords = None
+        if terms and self.options.prompt_mode == "hotwords":
+            hotwords, terms = self.tokenizer.decode(terms), []
+        return self.model.get_prompt(
+            self.tokenizer,
+            terms,
+            without_timestamps=self.options.without_timestamps,
+            hotwords=hotwords,
+        )
+
+    def decode(
+        self,
+        windows: Sequence[np.ndarray],
+        content_s: Sequence[float],
+        vocabulary: str | None = None,
+        fallback: bool = False,
+    ) -> list[WindowDecode]:
+        """Decode windows of at most 30 s of 16 kHz audio that share one prompt.
+        ``content_s`` is how far into each window there is audio: words are aligned only
+        within it, never into the padding. ``fallback`` is for a second attempt."""
+        prompt = self.prompt(vocabulary)
+        ngram = self.options.fallback_no_repeat_ngram_size if fallback else self.options.no_repeat_ngram_size
+        out: list[WindowDecode] = []
+        size = self.options.batch_size
+        for i in range(0, len(windows), size):
+            out += self._decode_batch(windows[i : i + size], content_s[i : i + size], prompt, ngram)
+        return out
+
+    def _decode_batch(
+        self, windows: Sequence[np.ndarray], content_s: Sequence[float], prompt: list[int], ngram: int
+    ) -> list[WindowDecode]:
+        n_samples = int(WINDOW_S * SAMPLE_RATE)
+        features = np.stack(
+            [
+                self.model.feature_extractor(_fit(w, n_samples))[
+                    :, : self.model.feature_extractor.nb_max_frames
+                ]
+                for w in windows
+            ]
+        )
+        encoded = self.model.encode(features)
+        results = self.model.model.generate(
+            encoded,
+            [list(prompt) for _ in windows],
+            beam_size=self.options.beam_size,
+            max_length=self._max_length(len(prompt), max(content_s)),
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=self.suppress_tokens,
+            max_initial_timestamp_index=50,
+            repetition_penalty=self.options.repetition_penalty,
+            no_repeat_ngram_size=ngram,
+        )
+        eot = self.tokenizer.eot
+        text_tokens = [[t for t in r.sequences_ids[0] if t < eot] for r in results]
+        frames = [
+            min(
+                self.model.feature_extractor.nb_max_frames,
+                math.ceil(s * self.model.frames_per_second),
+            )
+            for s in content_s
+        ]
+        timed = self._word_timings(
+            encoded, [r.sequences_ids[0] for r in results], text_tokens, frames
+        )
+        decoded = []
+        for result, tokens, words in zip(results, text_tokens, timed, strict=True):
+            length = len(result.sequences_ids[0])
+            cum_logprob = result.scores[0] * length  # length_penalty is 1
+            decoded.append(
+                WindowDecode(
+                    words=tuple(words),
+                    text=self.tokenizer.decode(tokens),
+                    no_speech_prob=float(result.no_speech_prob),
+                    avg_logprob=float(cum_logprob / (length + 1)),
+                )
+            )
+        return decoded
+
+    def _max_length(self, prompt_tokens: int, content_s: float) -> int:
+        """A token budget the audio could fill at a fast talker's pace: a decode stuck in a
+        loop stops there instead of running to Whisper's 448 tokens."""
+        budget = prompt_tokens + math.ceil(content_s * MAX_TOKENS_PER_S) + 24
+        return min(self.model.max_length, budget)
+
+    def _word_timings(
+        self,
+        encoded: object,
+        sequences: list[list[int]],
+        text_tokens: list[list[int]],
+        frames: list[int],
+    ) -> list[list[WordTiming]]:
+        """Cross-attention alignment of the decoded tokens (faster-whisper's method), with
+        per-word token probabilities kept for confidence scores."""
+        todo = [i for i, t in enumerate(text_tokens) if t]
+        out: list[list[WordTiming]] = [[] for _ in text_tokens]
+        if not todo:
+            return out
+        # align needs the whole batch's encoder output; empty rows get a dummy token.
+        padded = [t if t else [self.tokenizer.eot] for t in text_tokens]
+        results = self.model.model.align(
+            encoded, self.tokenizer.sot_sequence, padded, frames, median_filter_width=7
+        )
+        for i in todo:
+            result = results[i]
+            words, word_tokens = self.tokenizer.split_to_word_tokens(
+                text_tokens[i] + [self.tokenizer.eot]
+            )
+            if len(word_tokens) <= 1 or not result.alignments:
+                continue
+            entries = timing.word_entries(
+                words,
+                word_tokens,
+                np.array([a[0] for a in result.alignments]),
+                np.array([a[1] for a in result.alignments]),
+                self.model.tokens_per_second,
+            )
+            segments = timing.timestamp_segments(
+                sequences[i], self.tokenizer.timestamp_begin, self.tokenizer.eot
+            )
+            timing.refine(entries, segments)
+            out[i] = timing.to_words(entries, np.asarray(result.text_token_probs, dtype=np.float64))
+        return out
+
+    def align(self, audio: np.ndarray, words: Sequence[WordTiming]) -> list[WordTiming]:
+        """WhisperX forced alignment (wav2vec2) of one call's words; Whisper's own times
+        are kept for any word the aligner cannot place."""
+        if not self.can_align or not words:
+            return list(words)
+        import whisperx
+
+        text = "".join(w.word for w in words).strip()
+        result = whisperx.align(
+            [{"text": text, "start": 0.0, "end": audio.size / SAMPLE_RATE}],
+            self.models.align_model,
+            self.models.align_metadata,
+            audio,
+            self.models.spec.device,
+        )
+        return apply_alignment(words, result["word_segments"])
+
+
+def _fit(audio: np.ndarray, n_samples: int) -> np.ndarray:
+    audio = np.asarray(audio, dtype=np.float32)
+    if audio.size >= n_samples:
+        return audio[:n_samples]
+    return np.pad(audio, (0, n_samples - audio.size))

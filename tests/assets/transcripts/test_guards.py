@@ -1,0 +1,140 @@
+import math
+
+from assets.transcripts import guards as g
+from assets.transcripts.scoring import avg_logprob, compression_ratio, confidence, text_of
+from assets.transcripts.transcribe import join_fragments, tidy_times
+from resources.asr.engine import WordTiming
+
+
+def words(text: str, probability: float = 0.9, step: float = 0.4) -> list[WordTiming]:
+    return [
+        WordTiming(" " + w, i * step, i * step + step * 0.8, probability, math.log(probability), 1)
+        for i, w in enumerate(text.split())
+    ]
+
+
+def test_clean_speech_passes_untouched():
+    kept, flags = g.apply_guards(
+        words("Engine 12 respond to Maple Street"), speech_s=3.0, no_speech_prob=0.01
+    )
+    assert text_of(kept) == "Engine 12 respond to Maple Street"
+    assert flags == []
+
+
+def test_nothing_said_is_an_empty_flagged_transcript():
+    kept, flags = g.apply_guards([], speech_s=0.0, no_speech_prob=None)
+    assert kept == [] and flags == [g.NO_SPEECH]
+
+
+def test_whispers_own_silence_rule_drops_doubtful_text():
+    kept, flags = g.apply_guards(words("so", probability=0.2), speech_s=0.5, no_speech_prob=0.9)
+    assert kept == [] and flags == [g.NO_SPEECH]
+    kept, flags = g.apply_guards(
+        words("Engine 12 on scene", 0.95), speech_s=2.0, no_speech_prob=0.9
+    )
+    assert text_of(kept) == "Engine 12 on scene"  # confident text survives a high no-speech score
+
+
+def test_repetition_loop_is_collapsed_and_flagged():
+    text = "Medic 4 en route " + "on scene " * 6
+    kept, flags = g.apply_guards(words(text.strip()), speech_s=10.0, no_speech_prob=0.02)
+    assert text_of(kept) == "Medic 4 en route on scene"
+    assert flags == [g.REPETITION_LOOP]
+
+
+def test_a_single_word_loop_needs_five_repeats():
+    kept, flags = g.apply_guards(words("copy copy"), speech_s=1.0, no_speech_prob=0.01)
+    assert flags == []
+    kept, flags = g.apply_guards(
+        words("the the the the the the the"), speech_s=3.0, no_speech_prob=0.01
+    )
+    assert text_of(kept) == "the" and g.REPETITION_LOOP in flags
+
+
+def test_phantom_phrase_is_removed_and_flagged():
+    kept, flags = g.apply_guards(
+        words("Unit 7 clear. Thank you for watching!"), speech_s=3.0, no_speech_prob=0.1
+    )
+    assert text_of(kept) == "Unit 7 clear."
+    assert flags == [g.PHANTOM_PHRASE]
+
+
+def test_phantom_only_call_becomes_empty():
+    kept, flags = g.apply_guards(
+        words("Subtitles by the Amara.org community"), speech_s=2.0, no_speech_prob=0.3
+    )
+    assert kept == []
+    assert flags == [g.NO_SPEECH, g.PHANTOM_PHRASE]
+
+
+def test_a_lone_doubtful_you_is_a_phantom_but_a_confident_thank_you_is_kept():
+    kept, flags = g.apply_guards(words("you", probability=0.3), speech_s=0.6, no_speech_prob=0.2)
+    assert kept == [] and flags == [g.NO_SPEECH, g.PHANTOM_PHRASE]
+    kept, flags = g.apply_guards(
+        words("Thank you.", probability=0.9), speech_s=0.8, no_speech_prob=0.05
+    )
+    assert text_of(kept) == "Thank you." and flags == []
+
+
+def test_prompt_echo_is_removed():
+    prompt = "Engine 12, Medic 4, Maple Street, Oak Avenue, 10-4, 10-23."
+    kept, flags = g.apply_guards(
+        words("Engine 12, Medic 4, Maple Street, Oak Avenue"),
+        speech_s=2.0,
+        no_speech_prob=0.2,
+        prompt=prompt,
+    )
+    assert kept == [] and g.PROMPT_ECHO in flags
+    kept, flags = g.apply_guards(
+        words("Engine 12 to Maple Street"), speech_s=2.0, no_speech_prob=0.1, prompt=prompt
+    )
+    assert flags == []  # a few prompt terms in real speech are not an echo
+
+
+def test_too_many_words_for_the_speech_is_flagged():
+    kept, flags = g.apply_guards(
+        words("one two three four five six seven eight"), speech_s=0.5, no_speech_prob=0.1
+    )
+    assert g.IMPLAUSIBLE_RATE in flags and len(kept) == 8
+
+
+def test_lone_punctuation_is_not_a_word():
+    kept, flags = g.apply_guards(words("..."), speech_s=1.0, no_speech_prob=0.1)
+    assert kept == [] and flags == [g.NO_SPEECH]
+
+
+def test_scores():
+    ws = words("Engine 12 on scene", probability=0.5)
+    assert avg_logprob(ws) == math.log(0.5)
+    assert confidence(ws, []) == 0.5
+    assert confidence(ws, [g.REPETITION_LOOP]) == 0.25
+    assert confidence(ws, [g.LOW_CONFIDENCE]) == 0.5
+    assert confidence([], [g.NO_SPEECH]) is None and avg_logprob([]) is None
+    assert compression_ratio("") is None
+    assert (
+        compression_ratio("on scene " * 20)
+        > 2.4
+        > compression_ratio("Engine 12 respond to Maple Street")
+    )
+
+
+def test_fragments_fold_into_the_word_before():
+    ws = [
+        WordTiming(" plate", 0.0, 0.3, 0.9, -0.1, 1),
+        WordTiming(" 1", 0.4, 0.5, 0.8, -0.2, 1),
+        WordTiming("-2", 0.5, 0.7, 0.6, -0.5, 2),
+    ]
+    out = join_fragments(ws)
+    assert [w.word for w in out] == [" plate", " 1-2"]
+    assert (out[1].start_s, out[1].end_s, out[1].tokens) == (0.4, 0.7, 3)
+    assert math.isclose(out[1].probability, (0.8 + 0.6 * 2) / 3)
+
+
+def test_times_are_put_in_order_and_inside_the_call():
+    ws = [
+        WordTiming(" a", -0.2, 0.3, 1, 0, 1),
+        WordTiming(" b", 0.1, 0.05, 1, 0, 1),
+        WordTiming(" c", 4.8, 5.6, 1, 0, 1),
+    ]
+    out = tidy_times(ws, duration_s=5.0)
+    assert [(w.start_s, w.end_s) for w in out] == [(0.0, 0.3), (0.1, 0.1), (4.8, 5.0)]

@@ -1,0 +1,92 @@
+import numpy as np
+import pytest
+
+from assets.transcripts import guards as g
+from assets.transcripts.transcribe import CallAudio, PackingOptions, transcribe_calls
+from tests.assets.transcripts.speech import KEY_WORDS, SENTENCES, radio, silence, speak, words_of
+
+pytestmark = pytest.mark.slow
+
+ORDER = ["engine", "medic", "traffic", "ladder"]
+
+
+def mixed_calls() -> list[CallAudio]:
+    """Four different calls and a silent one, some through a radio channel."""
+    return [
+        CallAudio("c-engine", speak(SENTENCES["engine"])),
+        CallAudio("c-silent", silence(3.0)),
+        CallAudio("c-medic", radio(speak(SENTENCES["medic"]), snr_db=25, seed=1)),
+        CallAudio("c-traffic", speak(SENTENCES["traffic"], lead_s=1.5, tail_s=1.0)),
+        CallAudio("c-ladder", radio(speak(SENTENCES["ladder"]), snr_db=25, seed=2)),
+    ]
+
+
+def assert_own_words(results, keys=ORDER):
+    by_uid = {r.call_uid: r for r in results}
+    for key in keys:
+        heard = words_of(by_uid[f"c-{key}"].text)
+        assert len(KEY_WORDS[key] & heard) >= len(KEY_WORDS[key]) - 1, (key, heard)
+        others = set().union(*(KEY_WORDS[k] for k in KEY_WORDS if k != key))
+        assert not heard & others, (key, heard & others)
+
+
+def test_a_packed_batch_of_mixed_calls_gives_each_call_its_own_words(engine):
+    calls = mixed_calls()
+    results = transcribe_calls(calls, engine, PackingOptions(pack_calls=True))
+    assert [r.call_uid for r in results] == [c.call_uid for c in calls]
+    assert_own_words(results)
+    speech = [r for r in results if r.call_uid != "c-silent"]
+    assert all(r.shared_window for r in speech)  # they really shared windows
+    for call, r in zip(calls, results, strict=True):
+        starts = [w.start_s for w in r.words]
+        assert starts == sorted(starts)
+        assert all(0.0 <= w.start_s <= w.end_s <= call.duration_s for w in r.words)
+        assert r.text == "".join(w.word for w in r.words).strip()
+    traffic = results[3]
+    assert traffic.words[0].start_s >= 1.0  # its 1.5 s of lead silence stays in call time
+
+
+def test_silence_gives_an_empty_flagged_transcript(engine):
+    results = transcribe_calls(
+        [CallAudio("quiet", silence(4.0)), CallAudio("hum", radio(silence(4.0), 0))], engine
+    )
+    for r in results:
+        assert r.text == "" and r.words == ()
+        assert g.NO_SPEECH in r.flags
+        assert r.confidence is None
+
+
+def test_one_call_per_window_hears_the_same_words(engine):
+    calls = [c for c in mixed_calls() if c.call_uid != "c-silent"]
+    alone = transcribe_calls(calls, engine, PackingOptions(pack_calls=False))
+    assert not any(r.shared_window for r in alone)
+    assert_own_words(alone)
+
+
+def test_a_call_longer_than_a_window_is_split_and_rejoined_in_order(engine):
+    audio = np.concatenate(
+        [speak(SENTENCES[k], 0.2, 0.2) for k in ORDER]
+        + [silence(4.0)]
+        + [speak(SENTENCES[k], 0.2, 0.2) for k in ORDER]
+    )
+    assert audio.size / 16000 > 35
+    [r] = transcribe_calls([CallAudio("long", audio)], engine)
+    heard = [w for w in (g.normalize_word(x.word) for x in r.words) if w]
+    assert heard.count("maple") == 2 and heard.count("quarters") == 2
+    assert (
+        heard.index("maple") < heard.index("quarters") < len(heard) - 1 - heard[::-1].index("maple")
+    )
+    starts = [w.start_s for w in r.words]
+    assert starts == sorted(starts) and r.words[-1].end_s <= audio.size / 16000
+
+
+def test_a_domain_prompt_keeps_text_honest(engine):
+    prompt = "Engine 12, Medic 4, Ladder 7, Maple Street, County General, 10-4, 10-23."
+    calls = [CallAudio(c.call_uid, c.audio, prompt) for c in mixed_calls()]
+    results = transcribe_calls(calls, engine)
+    assert_own_words(results)
+    silent = results[1]
+    assert (
+        silent.text == "" and g.NO_SPEECH in silent.flags
+    )  # the prompt is never read out on silence
+    assert all(g.PROMPT_ECHO not in r.flags for r in results)

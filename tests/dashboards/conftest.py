@@ -1,0 +1,37 @@
+"""The app under test reads the small lake through ``SCANLAKE_LAKE_URI``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lake import LakeLocation
+from tests.fixtures.small_lake import SmallLake, build_small_lake
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
+
+
+@pytest.fixture(scope="session")
+def app_lake(tmp_path_factory: pytest.TempPathFactory) -> SmallLake:
+    return build_small_lake(LakeLocation(str(tmp_path_factory.mktemp("app") / "lake")))
+
+
+@pytest.fixture
+def app_env(app_lake: SmallLake, monkeypatch: pytest.MonkeyPatch) -> SmallLake:
+    monkeypatch.setenv("SCANLAKE_LAKE_URI", app_lake.location.uri)
+    for name in ("SCANLAKE_DASHBOARD_AUTH", "SCANLAKE_DASHBOARD_PASSWORD", "DAGSTER_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    return app_lake
+
+
+def open_app(page: str | None = None, **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if page:
+        at.switch_page(page)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at

@@ -1,0 +1,120 @@
+"""Every page of the app, run by Streamlit's AppTest against the small lake."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from tests.dashboards.conftest import open_app
+from tests.fixtures.small_lake import LEAD_S, OTHER_MODEL, SCENARIOS, TALKGROUPS, WORD_S
+
+
+def audio_protos(at):
+    return [a.proto for a in at.get("audio")]
+
+
+def deck_specs(at) -> list[dict]:
+    return [json.loads(d.proto.json) for d in at.get("deck_gl_json_chart")]
+
+
+def in_last(app_env, hours: float) -> list[str]:
+    since = app_env.now - dt.timedelta(hours=hours)
+    return sorted((u for u, t in app_env.start_of.items() if t >= since), key=app_env.start_of.get, reverse=True)
+
+
+def test_live_page_lists_newest_calls_with_players(app_env):
+    at = open_app()
+    at.slider[0].set_value(5).run()
+    newest = in_last(app_env, 24)[:5]
+    assert len(audio_protos(at)) == 5
+    heads = [m.value for m in at.markdown if m.value.startswith("**")]
+    expected = [TALKGROUPS[int(uid.split("-")[1])][0] for uid in newest]
+    assert [h.split("**")[1] for h in heads] == expected
+    texts = [m.value for m in at.markdown]
+    assert any(t.startswith("Engine 12 Medics 4 respond") for t in texts)  # newest model's text
+    assert "*(not transcribed yet)*" in texts  # the call whose audio was quarantined
+    assert any(c.value.startswith("5 newest calls") for c in at.caption)
+
+
+def test_live_page_agency_filter(app_env):
+    at = open_app()
+    at.slider[0].set_value(100).run()
+    at.multiselect[0].set_value(["EMS"]).run()
+    heads = [m.value for m in at.markdown if m.value.startswith("**")]
+    ems = [u for u in in_last(app_env, 24) if u.split("-")[1] == "2001"]
+    assert heads and all(h == "**EMS Dispatch** · EMS" for h in heads) and len(heads) == len(ems)
+
+
+def test_map_page_layers_filters_and_tooltips(app_env):
+    at = open_app("views/map.py")
+    at.selectbox[0].set_value("Last 7 days").run()
+    assert at.metric[0].label == "Places" and at.metric[0].value == "15"
+    (spec,) = deck_specs(at)
+    assert [layer["@@type"] for layer in spec["layers"]] == ["HeatmapLayer", "ScatterplotLayer"]
+    points = spec["layers"][1]["data"]
+    assert {p["call_uid"] for p in points} <= set(app_env.call_uids)
+    assert "{snippet}" in json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)["html"]
+    assert any(p["snippet"].startswith("Unit 23") for p in points)
+    at.multiselect(key="map_inc").set_value(["mva"]).run()
+    assert at.metric[0].value == "3"
+    assert all(p["incident_type"] == "mva" for p in deck_specs(at)[0]["layers"][1]["data"])
+    at.multiselect(key="map_layers").set_value(["Hexagons"]).run()
+    assert [layer["@@type"] for layer in deck_specs(at)[0]["layers"]] == ["HexagonLayer", "ScatterplotLayer"]
+
+
+def test_search_page_highlights_and_starts_audio_at_the_hit(app_env):
+    at = open_app("views/search.py")
+    at.text_input(key="search_text").set_value('"working fire"').run()
+    hits = [h.value for h in at.html]
+    assert len(hits) == 3 and all("<mark>working fire</mark>" in h for h in hits)
+    starts = [a.start_time for a in audio_protos(at)]
+    assert starts == [int(LEAD_S + 4 * WORD_S)] * 3
+    at.text_input(key="search_text").set_value('"fire working"').run()
+    assert not at.html and any("No transcript" in i.value for i in at.info)
+
+
+def test_call_page_plays_from_a_picked_word(app_env):
+    uid = app_env.calls_of(0)[0]  # a call transcribed by both models
+    at = open_app("views/call.py", call=uid, date=app_env.start_of[uid].date().isoformat())
+    assert at.subheader[0].value == "FD Dispatch · Fire"
+    assert at.selectbox(key="call_model").value == OTHER_MODEL
+    at.selectbox(key="call_model").set_value("tiny.en").run()
+    words = at.button_group[0]
+    assert [label.split(" · ")[0] for label in words.options] == SCENARIOS[0].text.split()
+    assert words.options[7] == f"structure · {LEAD_S + 7 * WORD_S:.1f}s"
+    assert audio_protos(at)[0].start_time == 0 and not audio_protos(at)[0].autoplay
+    words.set_value(7).run()  # "structure"
+    (player,) = audio_protos(at)
+    assert player.start_time == int(LEAD_S + 7 * WORD_S) and player.autoplay
+    entities = at.dataframe[0].value
+    assert list(entities["label"]) == ["UNIT", "UNIT", "INCIDENT_TYPE", "ADDRESS"]
+    (places,) = deck_specs(at)
+    assert places["layers"][0]["data"][0]["place"] == "1220 OAK ST"
+
+
+def test_call_page_unknown_call(app_env):
+    at = open_app("views/call.py", call="clarkco-1-2")
+    assert [e.value for e in at.error] == ["No call 'clarkco-1-2' in the lake."]
+    assert not at.get("audio")
+
+
+def test_analytics_page(app_env):
+    at = open_app("views/analytics.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Calls"] == str(len(app_env.start_of))
+    units = at.dataframe[0].value
+    assert list(units["unit"][:2]) == ["Car 31", "Medic 7"]
+    patterns = at.dataframe[1].value.set_index("incident_type")
+    assert patterns.loc["structure_fire", "calls"] == 6
+    quality = at.dataframe[2].value
+    assert set(quality["model_id"]) == {"tiny.en", OTHER_MODEL}
+
+
+def test_health_page(app_env):
+    at = open_app("views/health.py")
+    fresh = at.dataframe[0].value.set_index("table_name")
+    assert fresh.loc["raw_calls", "exists"] and fresh.loc["raw_calls", "files"] >= 1
+    assert not fresh.loc["gazetteer", "exists"]
+    summary = at.dataframe[1].value
+    assert dict(zip(summary["reason"], summary["items"], strict=True))["malformed_json"] == 2
+    assert any("DAGSTER_HOME" in c.value for c in at.caption)

