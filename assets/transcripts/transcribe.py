@@ -159,10 +159,15 @@ def _decode(
     audios = [c.audio for c in calls]
     for vocabulary, members in groups.items():
         pieces = [p for i in members for p in states[i].pieces]
-        windows = pack(pieces, pack_calls=pack_calls, gap_s=packing.gap_s, window_s=packing.window_s)
+        windows = pack(
+            pieces, pack_calls=pack_calls, gap_s=packing.gap_s, window_s=packing.window_s
+        )
         t0 = time.perf_counter()
         decoded = engine.decode(
-            [render(w, audios) for w in windows], [w.content_s for w in windows], vocabulary, fallback
+            [render(w, audios) for w in windows],
+            [w.content_s for w in windows],
+            vocabulary,
+            fallback,
         )
         elapsed_ms = (time.perf_counter() - t0) * 1000
         total_s = sum(p.duration_s for p in pieces) or 1.0

@@ -127,7 +127,11 @@ class WhisperEngine:
         ``content_s`` is how far into each window there is audio: words are aligned only
         within it, never into the padding. ``fallback`` is for a second attempt."""
         prompt = self.prompt(vocabulary)
-        ngram = self.options.fallback_no_repeat_ngram_size if fallback else self.options.no_repeat_ngram_size
+        ngram = (
+            self.options.fallback_no_repeat_ngram_size
+            if fallback
+            else self.options.no_repeat_ngram_size
+        )
         out: list[WindowDecode] = []
         size = self.options.batch_size
         for i in range(0, len(windows), size):
@@ -135,7 +139,11 @@ class WhisperEngine:
         return out
 
     def _decode_batch(
-        self, windows: Sequence[np.ndarray], content_s: Sequence[float], prompt: list[int], ngram: int
+        self,
+        windows: Sequence[np.ndarray],
+        content_s: Sequence[float],
+        prompt: list[int],
+        ngram: int,
     ) -> list[WindowDecode]:
         n_samples = int(WINDOW_S * SAMPLE_RATE)
         features = np.stack(

@@ -43,7 +43,7 @@ class ModelSpec:
     compute_type: str = "auto"  # auto = int8 on CPU, float16 on CUDA
     cpu_threads: int = 0  # 0 = every core
     language: str | None = "en"
-    # Silero (ONNX) costs a tenth of pyannote's LSTM per call, at the same word error rate.
+    # Silero (ONNX) costs a tenth of pyannote's LSTM per call, at about the same WER (bench/asr).
     vad_method: str = "silero"
     vad_onset: float = 0.5
     vad_offset: float = 0.363

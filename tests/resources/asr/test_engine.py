@@ -65,3 +65,11 @@ def test_bad_settings_are_refused():
         ModelSpec(vad_method="webrtc")
     with pytest.raises(ValueError):
         DecodeOptions(prompt_mode="prefix")
+
+
+def test_vocabulary_as_hotwords_still_transcribes_the_audio(engine):
+    hot = WhisperEngine(engine.models, DecodeOptions(prompt_mode="hotwords"))
+    audio = speak(SENTENCES["ladder"])
+    [out] = hot.decode([audio], [audio.size / 16000], "Ladder 7, Engine 12, Medic 4, quarters.")
+    assert len(KEY_WORDS["ladder"] & words_of(out.text)) >= 3
+    assert "medic" not in words_of(out.text)  # the vocabulary is not read out
