@@ -3,7 +3,6 @@ radio channel, scored against its ground truth (SNR, silent and clipped calls)."
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -21,10 +20,7 @@ pytestmark = pytest.mark.slow  # renders speech with the piper voice model
 @pytest.fixture(scope="module")
 def simulated(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[dict, object]]:
     out = tmp_path_factory.mktemp("sim")
-    # In its own process: run in this one, the simulator leaves state behind that changes
-    # later tests' tiny.en decodes (seen in test_transcribe; not yet explained).
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        pool.apply(simulate, (20, 7, out), {"workers": 1})
+    simulate(20, 7, out, workers=1)
     results = []
     for row in pq.read_table(out / "ground_truth.parquet").to_pylist():
         path = Path(out, row["audio_path"])
