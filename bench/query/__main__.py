@@ -69,7 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.query", description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, default=10_000_000)
     parser.add_argument("--calls-per-day", type=int, default=30_000)
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--out", type=Path, default=Path("bench/artifacts/query"))
     parser.add_argument("--reuse", action="store_true", help="reuse a lake of the same size")
     parser.add_argument("--skip-search", action="store_true", help="skip the strategy comparison")
@@ -91,8 +91,9 @@ def main() -> None:
     results: dict[str, dict[str, object]] = {}
     rows = []
     for name, query in queries.items():
-        on_lake = suite.measure(lambda query=query: query(lake_con), args.repeats)
-        on_floor = suite.measure(lambda query=query: query(floor_con), args.repeats)
+        on_lake, on_floor = suite.measure_pair(
+            lambda query=query: query(lake_con), lambda query=query: query(floor_con), args.repeats
+        )
         ratio = on_lake.p95_ms / on_floor.p95_ms
         ok = on_lake.p95_ms < TARGET_P95_MS and ratio <= TARGET_RATIO
         rows.append([name, on_lake.p50_ms, on_lake.p95_ms, on_floor.p50_ms, on_floor.p95_ms, ratio, "yes" if ok else "NO"])

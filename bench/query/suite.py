@@ -41,6 +41,23 @@ def measure(fn: Callable[[], object], repeats: int, budget_s: float = 30.0) -> T
     return Timing(len(times), percentile(times, 50), percentile(times, 95))
 
 
+def measure_pair(
+    first: Callable[[], object], second: Callable[[], object], repeats: int
+) -> tuple[Timing, Timing]:
+    """Two ways of answering one query, timed in alternation after a warm-up of each, so
+    a load spike on a shared machine hits both alike and their ratio stays fair."""
+    first(), second()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats):
+        for fn, out in ((first, times[0]), (second, times[1])):
+            t0 = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - t0) * 1000)
+    return tuple(  # type: ignore[return-value]
+        Timing(len(t), percentile(t, 50), percentile(t, 95)) for t in times
+    )
+
+
 def windows(end: dt.datetime) -> dict[str, q.Window]:
     return {
         "24h": q.Window(end - dt.timedelta(hours=24), end),

@@ -1,10 +1,10 @@
 """A synthetic lake at scale: calls with transcripts, words, entities and locations.
 
 Generated a day at a time with numpy and polars, and written with deltalake a block of days
-per commit: one file per table and day, clustered as ``lake_maintenance`` leaves it. Texts follow a radio
-template ("Engine 12 respond to a structure fire at 1220 Oak Street, copy ...") so search
-terms have realistic selectivity: a unit type is in ~1/8 of calls, an incident type in
-~1/20, a street name in ~1/400.
+per commit: one file per table and day, clustered as ``lake_maintenance`` leaves it. Texts
+follow a radio template ("Engine 12 respond to a structure fire at 1220 Oak Street, copy
+...") so search terms have realistic selectivity: a unit type is in ~1/8 of calls, an
+incident type in ~1/20, a street name in ~1/400.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from deltalake import write_deltalake
 
 from lake import delta
 from lake.location import LakeLocation
-from lake.maintenance import WRITER, Z_ORDER
+from lake.maintenance import WRITER, Z_ORDER, optimize_table
 from lake.tables import (
     AUDIO_QUARANTINE,
     ENTITIES,
@@ -267,8 +267,11 @@ def build(
         if progress:
             progress(done)
     for spec in TABLES_WRITTEN:
-        # as lake_maintenance leaves a table: its log read from one checkpoint
-        delta.open_table(location, spec).create_checkpoint()
+        if spec.partition_by:
+            # as lake_maintenance leaves a table: its log read from one checkpoint
+            delta.open_table(location, spec).create_checkpoint()
+        else:
+            optimize_table(location, spec, retention_hours=0)  # compacted whole, checkpointed
     return days
 
 

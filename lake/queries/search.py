@@ -102,7 +102,9 @@ WITH m AS (
 ), k AS (
     SELECT *, len(found) AS tf, len(string_split(text, ' ')) AS n_words
     FROM m
-    WHERE len(list_distinct(list_transform(found, f -> lower(regexp_replace(f, '\W+', ' ', 'g')))))
+    -- one phrase: every match is it (and the lead scan already required one)
+    WHERE $n_phrases = 1
+       OR len(list_distinct(list_transform(found, f -> lower(regexp_replace(f, '\W+', ' ', 'g')))))
           = $n_phrases
     QUALIFY row_number() OVER (PARTITION BY call_uid ORDER BY transcribed_at DESC) = 1
 ), top AS (

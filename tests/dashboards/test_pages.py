@@ -55,9 +55,9 @@ def test_map_page_layers_filters_and_tooltips(app_env):
     assert {p["call_uid"] for p in points} <= set(app_env.call_uids)
     assert "{snippet}" in json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)["html"]
     assert any(p["snippet"].startswith("Unit 23") for p in points)
-    at.multiselect(key="map_inc").set_value(["mva"]).run()
+    at.multiselect(key="map_inc").set_value(["MVA"]).run()
     assert at.metric[0].value == "3"
-    assert all(p["incident_type"] == "mva" for p in deck_specs(at)[0]["layers"][1]["data"])
+    assert all(p["incident_type"] == "MVA" for p in deck_specs(at)[0]["layers"][1]["data"])
     at.multiselect(key="map_layers").set_value(["Hexagons"]).run()
     assert [layer["@@type"] for layer in deck_specs(at)[0]["layers"]] == ["HexagonLayer", "ScatterplotLayer"]
 
@@ -105,7 +105,7 @@ def test_analytics_page(app_env):
     units = at.dataframe[0].value
     assert list(units["unit"][:2]) == ["Car 31", "Medic 7"]
     patterns = at.dataframe[1].value.set_index("incident_type")
-    assert patterns.loc["structure_fire", "calls"] == 6
+    assert patterns.loc["STRUCTURE_FIRE", "calls"] == 6
     quality = at.dataframe[2].value
     assert set(quality["model_id"]) == {"tiny.en", OTHER_MODEL}
 

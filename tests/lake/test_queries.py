@@ -49,7 +49,7 @@ def test_latest_calls_are_newest_first_with_transcript_incident_units_and_audio(
     # call 0 has two transcripts; the newer (base.en) one is shown
     assert first["model_id"] == OTHER_MODEL
     assert first["transcript"].startswith("Engine 12 Medics 4")
-    assert first["incident_type"] == "structure_fire"
+    assert first["incident_type"] == "STRUCTURE_FIRE"
     assert list(first["units"]) == ["Dispatch A"]
     assert first["audio_key"].startswith("audio/normalized/") and first["audio_key"].endswith(
         ".flac"
@@ -75,9 +75,9 @@ def test_map_points_have_coordinates_snippets_and_filters(data, con, window):
     assert len(points) == 15  # five places per round of scenarios, three rounds
     assert points["lat"].between(39.9, 40.1).all() and points["lon"].between(-105.4, -105.1).all()
     assert (points["snippet"].str.len() <= 160).all() and points["snippet"].notna().all()
-    mva = q.map_points(con, window, incident_types=["mva"])
+    mva = q.map_points(con, window, incident_types=["MVA"])
     assert set(mva["precision"]) == {"intersection"} and len(mva) == 3
-    fire = q.map_points(con, window, agencies=["Fire"], incident_types=["structure_fire"])
+    fire = q.map_points(con, window, agencies=["Fire"], incident_types=["STRUCTURE_FIRE"])
     assert set(fire["place"]) == {"1220 OAK ST"}
     assert q.map_points(con, window, talkgroups=[3002]).empty  # traffic stops have no address
 
@@ -87,7 +87,7 @@ def test_filter_options_count_calls(data, con, window):
     agencies = options[options.kind == "agency"].set_index("value")["calls"].to_dict()
     assert agencies == {"Police": 13, "Fire": 9, "EMS": 6}
     incidents = options[options.kind == "incident_type"].set_index("value")["calls"]
-    assert incidents["structure_fire"] == 6 and incidents["mva"] == 3
+    assert incidents["STRUCTURE_FIRE"] == 6 and incidents["MVA"] == 3
 
 
 def test_call_detail_words_entities_and_locations(data, con):
@@ -174,13 +174,13 @@ def test_analytics(data, con, window):
     units = q.busiest_units(con, window, limit=3)
     assert list(units["unit"][:2]) == ["Car 31", "Medic 7"] and list(units["calls"][:2]) == [6, 6]
     incidents = q.incident_types_over_time(con, window, "day")
-    assert incidents.groupby("incident_type")["calls"].sum().to_dict()["structure_fire"] == 6
+    assert incidents.groupby("incident_type")["calls"].sum().to_dict()["STRUCTURE_FIRE"] == 6
     with pytest.raises(ValueError):
         q.incident_types_over_time(con, window, "fortnight")
     patterns = q.response_patterns(con, window).set_index("incident_type")
-    assert patterns.loc["structure_fire", "calls"] == 6
-    assert patterns.loc["structure_fire", "emergency_share"] == pytest.approx(0.5)
-    assert patterns.loc["medical", "avg_radio_units"] == pytest.approx(2.0)
+    assert patterns.loc["STRUCTURE_FIRE", "calls"] == 6
+    assert patterns.loc["STRUCTURE_FIRE", "emergency_share"] == pytest.approx(0.5)
+    assert patterns.loc["MEDICAL", "avg_radio_units"] == pytest.approx(2.0)
     activity = q.activity_by_hour(con, window)
     assert activity["calls"].sum() == N_CALLS + 1 and activity["hour_utc"].between(0, 23).all()
 

@@ -40,7 +40,7 @@ def test_explore_calls(notebook_lake, monkeypatch):
     assert summary == {
         "calls": len(notebook_lake.start_of),
         "talkgroups": 5,
-        "top_incident": "structure_fire",
+        "top_incident": "STRUCTURE_FIRE",
         "structure_fire_hits": 3,
         "words_of_latest_call": len(SCENARIOS[0].text.split()) - 1,  # the newest model dropped one
     }
