@@ -229,6 +229,45 @@ def demo(
     )
 
 
+@app.command()
+def worker(
+    socket: Annotated[
+        Path | None, typer.Option(help="Unix socket to listen on (default: $DAGSTER_HOME/scanlake-worker.sock).")
+    ] = None,
+    warm: Annotated[bool, typer.Option(help="Load the ASR and spaCy models before the first run.")] = True,
+) -> None:
+    """Run the resident worker that executes live micro-batches with the models kept loaded."""
+    from orchestration import runner
+    from orchestration import worker as resident
+
+    resident.serve(runner.dagster_instance(), socket, say=console.print, warm=warm)
+
+
+@app.command()
+def live(
+    port: Annotated[int, typer.Option(help="Dagster UI port.")] = 3000,
+) -> None:
+    """Run scanlake live: the resident worker plus ``dagster dev`` (UI, daemon, sensors) on
+    the instance at DAGSTER_HOME. Stops both on Ctrl-C."""
+    import subprocess
+    import sys
+
+    from orchestration import runner
+
+    runner.dagster_instance()  # writes scanlake's dagster.yaml on first use
+    bin_dir = Path(sys.executable).parent
+    workspace = Path(__file__).resolve().parents[1] / "workspace.yaml"
+    resident = subprocess.Popen([str(bin_dir / "scanlake"), "worker"])
+    try:
+        dev = subprocess.run(
+            [str(bin_dir / "dagster"), "dev", "-w", str(workspace), "-p", str(port)], check=False
+        )
+    finally:
+        resident.terminate()
+        resident.wait(timeout=30)
+    raise typer.Exit(dev.returncode)
+
+
 @app.command("serve-upload")
 def serve_upload() -> None:
     """Start the rdio-scanner-compatible call-upload endpoint (settings from SCANLAKE_UPLOAD_*)."""

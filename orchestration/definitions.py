@@ -11,12 +11,13 @@ from assets.maintenance import assets as maintenance
 from assets.raw import assets as raw
 from assets.transcripts import assets as transcripts
 from orchestration.executors import multiprocess
-from orchestration.jobs import jobs
+from orchestration.jobs import build_jobs
 from orchestration.resources import build_resources
 
 LAYERS = [raw.defs, audio.defs, transcripts.defs, entities.defs, geo.defs, alerts.defs, maintenance.defs]
 
 defs = dg.Definitions.merge(
     *LAYERS,
-    dg.Definitions(jobs=jobs, resources=build_resources(), executor=multiprocess),
+    build_jobs(LAYERS),
+    dg.Definitions(resources=build_resources(), executor=multiprocess),
 )

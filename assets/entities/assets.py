@@ -10,7 +10,7 @@ import dagster as dg
 import pyarrow as pa
 
 from assets.entities import quality
-from assets.entities.extract import EntityExtractor
+from assets.entities.extract import extractor_for
 from assets.entities.partition import extract_partition, settings_for
 from assets.entities.pipeline import DEFAULT_MODEL
 from assets.raw.partitions import call_date_partitions
@@ -55,7 +55,7 @@ def entities(
         incident_types_path=config.incident_types_path,
         highways=tuple(config.highways),
     )
-    summary = extract_partition(lake.location, day, EntityExtractor(settings))
+    summary = extract_partition(lake.location, day, extractor_for(settings))
     return dg.MaterializeResult(
         metadata={
             "transcripts_extracted": summary.extracted,

@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -64,6 +65,18 @@ class EntityExtractor:
         docs = self.nlp.pipe((text or "" for text, _ in pairs), batch_size=batch_size)
         for doc, (_, words) in zip(docs, pairs, strict=True):
             yield entities_of(doc, words)
+
+
+@lru_cache(maxsize=2)
+def _built(settings: RadioSettings, version: str) -> EntityExtractor:
+    return EntityExtractor(settings)
+
+
+def extractor_for(settings: RadioSettings) -> EntityExtractor:
+    """The extractor for ``settings``, built once per process while its inputs (code
+    tables, vocabulary) are unchanged: loading spaCy costs about a second, which a resident
+    worker should pay once, not every micro-batch."""
+    return _built(settings, settings.version)
 
 
 def extract_entities(text: str, words: Sequence[Word], nlp: Language) -> list[Entity]:

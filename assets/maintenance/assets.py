@@ -69,9 +69,7 @@ def lake_maintenance(
     )
 
 
-maintenance_job = dg.define_asset_job(
-    "lake_maintenance_job", selection=[lake_maintenance], partitions_def=call_date_partitions
-)
+maintenance_job = dg.define_asset_job("lake_maintenance_job", selection=[lake_maintenance])
 
 
 @dg.schedule(cron_schedule="30 2 * * *", job=maintenance_job, execution_timezone="UTC")

@@ -13,6 +13,7 @@ import dagster as dg
 
 from assets.raw.cursor import Batch, BatchState, IngestCursor, batch_state
 from assets.raw.ingest import ingest
+from assets.raw.lanes import BATCH_TAG, LANE_TAG, LIVE_JOB, LIVE_LANE
 from lake import delta
 from lake.tables import RAW_QUARANTINE
 from resources.broadcastify.resource import BroadcastifyResource
@@ -25,11 +26,6 @@ from resources.trunk_recorder.resource import TrunkRecorderSource
 SENSOR_INTERVAL_S = int(os.environ.get("SCANLAKE_SENSOR_INTERVAL_S", "5"))
 MAX_LANDING_BATCH = 500
 _LOST_AFTER_S = 600.0
-BATCH_TAG = "scanlake/batch"
-LANE_TAG = "scanlake/lane"
-
-live_selection = dg.AssetSelection.assets("raw_calls").downstream()
-
 
 def _state(instance: dg.DagsterInstance, batch: Batch) -> BatchState:
     runs = instance.get_runs(filters=dg.RunsFilter(tags={BATCH_TAG: batch.batch_id}))
@@ -54,7 +50,7 @@ def _run_requests(batch_id: str, by_day: dict[str, dict[str, object]]) -> Iterat
             run_key=f"{batch_id}:{day}",
             partition_key=day,
             run_config={"ops": {"raw_calls": {"config": raw_calls_config}}},
-            tags={BATCH_TAG: batch_id, LANE_TAG: "live"},
+            tags={BATCH_TAG: batch_id, LANE_TAG: LIVE_LANE},
         )
 
 
@@ -64,7 +60,7 @@ def _today() -> str:
 
 @dg.sensor(
     name="trunk_recorder_sensor",
-    asset_selection=live_selection,
+    job_name=LIVE_JOB,
     minimum_interval_seconds=SENSOR_INTERVAL_S,
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
@@ -102,7 +98,7 @@ def trunk_recorder_sensor(
 
 @dg.sensor(
     name="landing_sensor",
-    asset_selection=live_selection,
+    job_name=LIVE_JOB,
     minimum_interval_seconds=SENSOR_INTERVAL_S,
     default_status=dg.DefaultSensorStatus.RUNNING,
 )

@@ -1,9 +1,12 @@
 """Finding calls in a trunk-recorder capture folder, live or as an archive.
 
 Live: ``scan`` returns the calls whose JSON file was last written after a watermark (its
-mtime in ns is the call's position), in position order. A file younger than ``settle_s``
-is left for a later scan, because trunk-recorder writes in place: a JSON that young may
-still be half written, and its audio may not have been converted yet. Only day folders
+mtime in ns is the call's position), in position order. trunk-recorder writes the audio,
+then the JSON, in place, so a call whose JSON is younger than ``settle_s`` is taken at
+once only when it is visibly complete: the JSON parses (a half-written JSON never does)
+and its audio was last written before it. Anything else that young (a JSON still being
+written, audio still growing) stops the scan there, and it and every later file wait for a
+later scan, so the watermark never passes a file that was not read. Only day folders
 in which a file was created since the watermark are listed (creating a file bumps its
 folder's mtime), so a scan every few seconds costs one stat per day folder however large
 the archive grows. A file copied in with an old mtime is not seen live; a backfill
@@ -34,7 +37,7 @@ from resources.calls import (
 )
 from resources.trunk_recorder.format import parse_call_json
 from resources.trunk_recorder.names import AUDIO_EXTS
-from resources.trunk_recorder.walk import CallFiles, call_files, day_folders, untouched_since
+from resources.trunk_recorder.walk import CallFiles, call_files, day_folders, mtime, untouched_since
 
 SOURCE = "trunk-recorder"
 DEFAULT_SETTLE_S = 5.0
@@ -61,15 +64,14 @@ def scan(
     upto_position: int | None = None,
     now_ns: int | None = None,
 ) -> ScanResult:
-    """New calls and problems with positions in ``(after_position, upto_position]``, and
-    never younger than ``settle_s``; in position order."""
+    """New calls and problems with positions in ``(after_position, upto_position]``, in
+    position order, up to the first file younger than ``settle_s`` that is not visibly
+    complete."""
     now_ns = time.time_ns() if now_ns is None else now_ns
-    limit = now_ns - int(settle_s * 1e9)
-    if upto_position is not None:
-        limit = min(limit, upto_position)
+    settled_upto = now_ns - int(settle_s * 1e9)
+    upto = upto_position if upto_position is not None else now_ns
 
-    result = ScanResult(position=after_position)
-    found: list[tuple[int, CallDelivery | MalformedCall]] = []
+    candidates: list[tuple[int, CallFiles]] = []
     for day, folder in day_folders(Path(capture_dir), None, None):
         # Not pruned by the folder's date: the simulator and copies write old days now.
         if after_position and untouched_since(folder, after_position):
@@ -77,16 +79,30 @@ def scan(
         for call in call_files(folder, day):
             if call.json is not None:
                 position = call.json_position()
-                if position is not None and after_position < position <= limit:
-                    found.append((position, _deliver(call, position)))
             elif call.audio and call.name is not None:
                 position = call.audio_position()
-                if position is not None and after_position < position <= limit:
-                    found.append((position, _orphan(call)))
-    for position, item in sorted(found, key=lambda pair: (pair[0], pair[1].source_ref)):
+            else:
+                continue
+            if position is not None and after_position < position <= upto:
+                candidates.append((position, call))
+
+    result = ScanResult(position=after_position)
+    for position, call in sorted(candidates, key=lambda pair: (pair[0], pair[1].stem)):
+        item = _deliver(call, position) if call.json is not None else _orphan(call)
+        if position > settled_upto and not _complete(call, item, position):
+            break
         _add(result, item)
         result.position = max(result.position, position)
     return result
+
+
+def _complete(call: CallFiles, item: CallDelivery | MalformedCall, json_position: int) -> bool:
+    """A young call that can be read now: its JSON parsed, and its audio was finished
+    before the JSON was written (not still being recorded or converted)."""
+    if not isinstance(item, CallDelivery):
+        return False
+    audio_written = mtime(call.audio[item.audio_ext])
+    return audio_written is not None and audio_written <= json_position
 
 
 def scan_day(

@@ -47,8 +47,32 @@ def test_live_scan_returns_new_calls_in_position_order(capture_dir: Path) -> Non
     assert [d.source_ref for d in later.deliveries] == [str(third)]
 
 
-def test_files_younger_than_settle_wait_for_a_later_scan(capture_dir: Path) -> None:
-    _, meta_json = _call(capture_dir, 1, old_s=1)
+def test_a_young_call_that_is_complete_is_read_at_once(capture_dir: Path) -> None:
+    _, meta_json = _call(capture_dir, 1, old_s=0.2)
+    found = folder.scan(capture_dir, 0, settle_s=5)
+    assert [d.source_ref for d in found.deliveries] == [str(meta_json)]
+    assert found.position == meta_json.stat().st_mtime_ns
+
+
+def test_a_young_half_written_json_holds_back_itself_and_every_later_file(capture_dir: Path) -> None:
+    _, done_before = _call(capture_dir, 1, old_s=3)
+    _, half = _call(capture_dir, 2, old_s=2)
+    _, done_after = _call(capture_dir, 3, old_s=1)
+    whole = half.read_bytes()
+    half.write_bytes(whole[: len(whole) // 2])  # trunk-recorder still writing it
+    age(half, 2)
+    found = folder.scan(capture_dir, 0, settle_s=5)
+    assert [d.source_ref for d in found.deliveries] == [str(done_before)] and found.problems == []
+    assert found.position == done_before.stat().st_mtime_ns  # the watermark stops before it
+
+    half.write_bytes(whole)  # the write completes: a new mtime, after the later call's
+    later = folder.scan(capture_dir, found.position, settle_s=5)
+    assert [d.source_ref for d in later.deliveries] == [str(done_after), str(half)]
+
+
+def test_a_young_call_whose_audio_is_newer_than_its_json_waits_to_settle(capture_dir: Path) -> None:
+    audio, meta_json = _call(capture_dir, 1, old_s=1)
+    age(audio, 0.5)  # audio rewritten after the JSON (a conversion still running)
     assert folder.scan(capture_dir, 0, settle_s=5).deliveries == []
     found = folder.scan(capture_dir, 0, settle_s=5, now_ns=time.time_ns() + 10 * 10**9)
     assert [d.source_ref for d in found.deliveries] == [str(meta_json)]

@@ -1,0 +1,9 @@
+"""Run tags that say which lane a run belongs to. The live lane (the sensors'
+micro-batches) runs one at a time and, when a resident worker is up, in that worker
+(``orchestration.launcher``); backfills run in their own processes."""
+
+LANE_TAG = "scanlake/lane"
+LIVE_LANE = "live"
+BATCH_TAG = "scanlake/batch"
+# The job the sensors request: every layer from raw_calls down (orchestration/jobs.py).
+LIVE_JOB = "live"
