@@ -20,6 +20,7 @@ from assets.alerts.evaluate import evaluate, read_inputs
 from assets.raw.partitions import call_date_partitions
 from lake import delta
 from lake.tables import ALERTS
+from resources.asr.resource import TranscriberResource
 from resources.lake import LakeResource
 from resources.notify.channels import Notification
 from resources.notify.resource import NotifierResource
@@ -53,16 +54,19 @@ def _days(notifier: NotifierResource, day: dt.date | None = None) -> set[dt.date
     tags={"layer": "alerts"},
 )
 def alerts(
-    context: dg.AssetExecutionContext, lake: LakeResource, notifier: NotifierResource
+    context: dg.AssetExecutionContext,
+    lake: LakeResource,
+    notifier: NotifierResource,
+    transcriber: TranscriberResource,
 ) -> dg.MaterializeResult:
-    """Keyword-group matches on the day's transcripts (the newest model per call), filtered
+    """Keyword-group matches on the day's transcripts by the configured ASR model, filtered
     by talkgroup, incident type and geofence, each with its matched words and their audio
     times, the call, the location and the subscribed channels. Rules come from the alerts
     YAML (``SCANLAKE_ALERTS_CONFIG``). Keyed by (call, group), so re-runs never duplicate."""
     day = dt.date.fromisoformat(context.partition_key)
     location = lake.location
     config = load_config(notifier.config_path)
-    inputs = read_inputs(location, day)
+    inputs = read_inputs(location, day, transcriber.model_id)
     known = delta.read(location, ALERTS, ["alert_id", "created_at"], {"call_date": [day]})
     created = dict(zip(known["alert_id"].to_pylist(), known["created_at"].to_pylist(), strict=True))
     rows = evaluate(inputs, config, delivery.utcnow(), created)
@@ -75,6 +79,7 @@ def alerts(
             "by_group": dg.MetadataValue.json(dict(Counter(rows["keyword_group"].to_pylist()))),
             "keyword_groups": len(config.groups),
             "config_path": notifier.config_path,
+            "model_id": transcriber.model_id,
             "table_version": written.version,
         }
     )

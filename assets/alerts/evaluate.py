@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from assets.alerts.config import AlertConfig, Filters
 from assets.alerts.matching import Word, WordIndex, match_group, words_from_text
@@ -58,32 +59,39 @@ class AlertInputs:
     locations: pa.Table
 
 
-def read_inputs(location: LakeLocation, day: dt.date) -> AlertInputs:
-    """The day's partition of every table alerts read; tables not written yet read empty."""
+def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = None) -> AlertInputs:
+    """The day's partition of every table alerts read; tables not written yet read empty.
+
+    With ``model_id`` (the configured ASR model's), only that model's transcripts, words
+    and entities, and the places found from them: while a range is re-transcribed with a
+    new model, alerts keep to one model instead of mixing old and new calls' text."""
     part = {"call_date": [day]}
+    transcripts = delta.read(
+        location, TRANSCRIPTS, ["call_uid", "call_date", "model_id", "text", "transcribed_at"], part
+    )
+    words = delta.read(
+        location, TRANSCRIPT_WORDS, ["call_uid", "model_id", "word_index", "word", "start_s", "end_s"], part
+    )
+    entities = delta.read(location, ENTITIES, ["entity_id", "call_uid", "model_id", "label", "text", "normalized"], part)
+    locations = delta.read(
+        location, LOCATIONS, ["entity_id", "call_uid", "query", "lat", "lon", "score"], part
+    )
+    if model_id is not None:
+        transcripts, words, entities = (
+            t.filter(pc.equal(t["model_id"], model_id)) for t in (transcripts, words, entities)
+        )
+        locations = locations.filter(pc.is_in(locations["entity_id"], entities["entity_id"]))
     return AlertInputs(
-        transcripts=delta.read(
-            location,
-            TRANSCRIPTS,
-            ["call_uid", "call_date", "model_id", "text", "transcribed_at"],
-            part,
-        ),
-        words=delta.read(
-            location,
-            TRANSCRIPT_WORDS,
-            ["call_uid", "model_id", "word_index", "word", "start_s", "end_s"],
-            part,
-        ),
+        transcripts=transcripts,
+        words=words,
         calls=delta.read(
             location,
             RAW_CALLS,
             ["call_uid", "system", "talkgroup", "talkgroup_tag", "start_time", "audio_key"],
             part,
         ),
-        entities=delta.read(location, ENTITIES, ["call_uid", "label", "text", "normalized"], part),
-        locations=delta.read(
-            location, LOCATIONS, ["entity_id", "call_uid", "query", "lat", "lon", "score"], part
-        ),
+        entities=entities,
+        locations=locations,
     )
 
 
@@ -92,7 +100,8 @@ def alert_id(call_uid: str, group: str) -> str:
 
 
 def contexts(inputs: AlertInputs, incident_labels: Iterable[str]) -> list[CallContext]:
-    """Each transcribed call with what the filters need; the newest transcript per call."""
+    """Each transcribed call with what the filters need; the newest transcript per call
+    (one per call when the inputs were read for one model)."""
     newest: dict[str, dict] = {}
     for t in inputs.transcripts.to_pylist():
         kept = newest.get(t["call_uid"])

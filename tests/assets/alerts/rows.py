@@ -95,7 +95,7 @@ def tables(calls: list[Call]) -> dict[str, pa.Table]:
         if c.incident:
             entities.append(
                 {
-                    "entity_id": f"{c.uid}-inc",
+                    "entity_id": f"{c.uid}-{c.model_id}-inc",
                     "call_uid": c.uid,
                     "call_date": c.day,
                     "model_id": c.model_id,
@@ -106,9 +106,21 @@ def tables(calls: list[Call]) -> dict[str, pa.Table]:
             )
         if c.place:
             query, lat, lon = c.place
+            # a place is geocoded from an ADDRESS entity of the same transcript
+            entities.append(
+                {
+                    "entity_id": f"{c.uid}-{c.model_id}-loc",
+                    "call_uid": c.uid,
+                    "call_date": c.day,
+                    "model_id": c.model_id,
+                    "label": "ADDRESS",
+                    "text": query,
+                    "normalized": query.upper(),
+                }
+            )
             locations.append(
                 {
-                    "entity_id": f"{c.uid}-loc",
+                    "entity_id": f"{c.uid}-{c.model_id}-loc",
                     "call_uid": c.uid,
                     "call_date": c.day,
                     "query": query,

@@ -10,6 +10,7 @@ import yaml
 from assets.alerts.assets import alert_deliveries, alert_retry_sensor, alerts, deliveries_not_stuck
 from lake import delta
 from lake.tables import ALERT_DELIVERIES, ALERTS
+from resources.asr.resource import TranscriberResource
 from resources.notify.resource import NotifierResource
 from resources.notify.signing import verify
 from tests.assets.alerts.rows import Call, write
@@ -69,7 +70,7 @@ def materialize(lake_resource, config_path, tags=None, **settings):
     result = dg.materialize(
         [alerts, alert_deliveries, deliveries_not_stuck],
         partition_key=day,
-        resources={"lake": lake_resource, "notifier": notifier},
+        resources={"lake": lake_resource, "notifier": notifier, "transcriber": TranscriberResource()},
         tags=tags or {},
     )
     assert result.success

@@ -111,3 +111,34 @@ def test_rerun_keeps_first_creation_time():
 
 def test_no_config_no_alerts():
     assert evaluate(inputs([Call("working fire", start=T0)]), parse_config({}), NOW).num_rows == 0
+
+
+def test_read_for_the_configured_model_ignores_another_models_newer_transcript(lake):
+    from assets.alerts.evaluate import read_inputs
+    from tests.assets.alerts.rows import write
+
+    current = Call(
+        "working fire at 1220 Oak",
+        start=T0,
+        incident="Structure Fire",
+        place=("1220 Oak St", 41.92, -87.65),
+        transcribed_at=NOW - dt.timedelta(hours=1),
+    )
+    # a backfill with another model, half done: newer, and hearing no fire
+    trial = Call("working file at 1220 Oak", start=T0, model_id="small.en", transcribed_at=NOW)
+    write(lake, [current, trial])
+    mixed = read_inputs(lake, T0.date())
+    assert set(mixed.transcripts["model_id"].to_pylist()) == {"tiny.en", "small.en"}
+    assert rows_of(mixed) == {}  # newest wins when no model is named
+
+    kept = read_inputs(lake, T0.date(), model_id="tiny.en")
+    assert set(kept.transcripts["model_id"].to_pylist()) == {"tiny.en"}
+    assert set(kept.entities["model_id"].to_pylist()) == {"tiny.en"}
+    assert kept.locations.num_rows == 1
+    [row] = rows_of(kept).values()
+    assert (row["call_uid"], row["model_id"], row["matched_terms"]) == (current.uid, "tiny.en", ["fire"])
+
+
+def rows_of(found: object) -> dict[tuple[str, str], dict]:
+    table = evaluate(found, CONFIG, NOW, None)  # type: ignore[arg-type]
+    return {(r["call_uid"], r["keyword_group"]): r for r in table.to_pylist()}
