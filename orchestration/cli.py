@@ -223,7 +223,7 @@ def demo(
     console.print(
         "\n[bold]Where to look[/bold]\n"
         f"  Dagster UI (lineage, partitions, backfills):  {env} SCANLAKE_TRUNK_RECORDER_DIRS={sim.capture_dir} "
-        "uv run dagster dev -w workspace.yaml\n"
+        "uv run scanlake live\n"
         f"  Streamlit app (live, map, search, call detail, analytics, health):  {env} uv run scanlake dashboard\n"
         f"  Query the lake:  {env} uv run scanlake query {EXAMPLE_QUERY!r}\n"
     )
