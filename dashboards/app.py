@@ -1,5 +1,5 @@
-"""scanlake's Streamlit app: live calls, map, search, call detail, analytics and pipeline
-health over the lake named by ``SCANLAKE_LAKE_URI``.
+"""scanlake's Streamlit app: live calls, map, search, alerts, call detail, analytics and
+pipeline health over the lake named by ``SCANLAKE_LAKE_URI``.
 
 Run it with ``scanlake dashboard`` or ``streamlit run dashboards/app.py``; settings are
 described in ``dashboards/settings.py``.
@@ -18,6 +18,7 @@ PAGES = [
     st.Page("views/live.py", title="Live", icon=":material/podcasts:", default=True),
     st.Page("views/map.py", title="Map", icon=":material/map:"),
     st.Page("views/search.py", title="Search", icon=":material/search:"),
+    st.Page("views/alerts.py", title="Alerts", icon=":material/notifications_active:"),
     st.Page("views/call.py", title="Call detail", icon=":material/call:"),
     st.Page("views/analytics.py", title="Analytics", icon=":material/monitoring:"),
     st.Page("views/health.py", title="Pipeline health", icon=":material/health_and_safety:"),

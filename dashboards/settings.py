@@ -9,6 +9,8 @@
 - ``SCANLAKE_DASHBOARD_PASSWORD``: the shared password of ``password`` auth.
 - ``SCANLAKE_DASHBOARD_OIDC_PROVIDER``: the ``[auth.<provider>]`` section of Streamlit's
   secrets.toml to log in with (``oidc`` auth; unset uses the default ``[auth]`` section).
+- ``SCANLAKE_ALERTS_CONFIG``: the alerts YAML the pipeline matches with; the Alerts page
+  shows its keyword groups and subscriptions.
 """
 
 from __future__ import annotations
@@ -29,6 +31,14 @@ class AuthMisconfigured(ValueError):
 def refresh_interval_s() -> float:
     """The micro-batch interval, which is also how long query results are cached."""
     return max(1.0, float(os.environ.get("SCANLAKE_SENSOR_INTERVAL_S", DEFAULT_INTERVAL_S)))
+
+
+def alerts_config_path() -> str:
+    """The alerts YAML the pipeline uses: the ``notifier`` resource's ``config_path``, from
+    the same variable and with the same default."""
+    from resources.notify.resource import NotifierResource
+
+    return os.environ.get("SCANLAKE_ALERTS_CONFIG") or NotifierResource.model_fields["config_path"].default
 
 
 @dataclass(frozen=True)

@@ -224,7 +224,7 @@ def demo(
         "\n[bold]Where to look[/bold]\n"
         f"  Dagster UI (lineage, partitions, backfills):  {env} SCANLAKE_TRUNK_RECORDER_DIRS={sim.capture_dir} "
         "uv run scanlake live\n"
-        f"  Streamlit app (live, map, search, call detail, analytics, health):  {env} uv run scanlake dashboard\n"
+        f"  Streamlit app (live, map, search, alerts, call detail, analytics, health):  {env} uv run scanlake dashboard\n"
         f"  Query the lake:  {env} uv run scanlake query {EXAMPLE_QUERY!r}\n"
     )
 

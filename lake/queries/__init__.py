@@ -10,6 +10,7 @@ Windowed queries take a ``Window`` of call start times and read only its days' p
 """
 
 from lake.queries.adhoc import NotReadOnly, check_read_only, run_sql
+from lake.queries.alerts import alert_groups, recent_alerts
 from lake.queries.analytics import (
     activity_by_hour,
     busiest_units,
@@ -42,6 +43,7 @@ __all__ = [
     "NotReadOnly",
     "Window",
     "activity_by_hour",
+    "alert_groups",
     "build_search_index",
     "busiest_units",
     "call_date_of",
@@ -62,6 +64,7 @@ __all__ = [
     "open_lake",
     "parse_query",
     "quarantine_summary",
+    "recent_alerts",
     "recent_quarantine",
     "response_patterns",
     "run_sql",

@@ -1,0 +1,67 @@
+"""Alerts: keyword matches as they are raised, where each notification stands, and the
+keyword groups they come from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+import yaml
+
+from dashboards import data, widgets
+from dashboards.settings import alerts_config_path
+
+lake = widgets.current_lake()
+st.title("Alerts")
+window = widgets.window_picker("alerts_window", default="Last 24 hours")
+groups = data.query("alert_groups", lake, window)
+chosen = st.sidebar.multiselect("Keyword group", list(groups["keyword_group"]), key="alerts_groups")
+
+
+@st.fragment(run_every=data.TTL_S)
+def recent() -> None:
+    live = widgets.window_for(st.session_state["alerts_window"])
+    alerts = data.query("recent_alerts", lake, live, groups=chosen, limit=200)
+    sent, waiting, failed = st.columns(3)
+    sent.metric("Alerts", len(alerts))
+    waiting.metric("Waiting to send", int((alerts["channels_waiting"] > 0).sum()))
+    failed.metric("Failed or in doubt", int((alerts["channels_failed"] > 0).sum()))
+    if alerts.empty:
+        st.info("No alerts in this window.")
+        return
+    for alert in alerts.itertuples(index=False):
+        with st.container(border=True):
+            head, body = st.columns([2, 5])
+            with head:
+                st.markdown(f":red-badge[{alert.keyword_group}] **{alert.talkgroup_tag or alert.talkgroup}**")
+                st.caption(widgets.when(alert.call_start_time))
+                if isinstance(alert.location, str):
+                    st.caption(f"At {alert.location}")
+                for state in alert.deliveries:
+                    st.caption(state)
+                if isinstance(alert.last_error, str):
+                    st.caption(f"Last error: {alert.last_error}")
+            with body:
+                terms = ", ".join(alert.matched_terms)
+                st.write(alert.snippet or "")
+                st.caption(f"Matched: {terms}")
+                widgets.player(lake, alert.audio_key, start_s=alert.match_start_s or 0.0)
+                widgets.call_link(alert.call_uid, alert.call_date)
+
+
+recent()
+
+with st.expander("Keyword groups and subscriptions"):
+    path = alerts_config_path()
+    if not Path(path).is_file():
+        st.warning(
+            f"The alerts configuration {path} does not exist, so the pipeline raises no alerts: "
+            "write one, or point SCANLAKE_ALERTS_CONFIG at it."
+        )
+    else:
+        config = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        st.caption(path)
+        st.json(
+            {"keyword_groups": config.get("keyword_groups", {}), "subscriptions": config.get("subscriptions", [])},
+            expanded=True,
+        )

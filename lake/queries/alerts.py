@@ -1,0 +1,63 @@
+"""Keyword alerts and where each one's notifications stand, for the app's Alerts page and
+notebooks.
+
+A delivery is logged as one row per attempt in ``alert_deliveries``; its state is the
+newest attempt's status: ``sent``, ``pending``/``sending`` (waiting or retrying),
+``failed`` (gave up), ``in_doubt`` (a crash between send and record: shown, never resent)
+or ``suppressed`` (a backfill that does not notify).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from lake.queries.window import Window
+
+RECENT_ALERTS_SQL = """
+WITH latest AS (
+    SELECT alert_id, channel, status, tries, last_error, sent_at
+    FROM alert_deliveries
+    WHERE call_date BETWEEN $d0 AND $d1
+    QUALIFY row_number() OVER (PARTITION BY alert_id, channel ORDER BY attempt DESC) = 1
+)
+SELECT a.alert_id, a.call_uid, a.call_date, a.call_start_time, a.keyword_group,
+       coalesce(a.matched_terms, []::VARCHAR[]) AS matched_terms, a.snippet, a.talkgroup, a.talkgroup_tag, a.incident_types,
+       a.location, a.lat, a.lon, a.audio_key, a.match_start_s, a.model_id, a.created_at,
+       coalesce(list(d.channel || ': ' || d.status ORDER BY d.channel)
+           FILTER (WHERE d.channel IS NOT NULL), []::VARCHAR[]) AS deliveries,
+       count(d.channel) FILTER (WHERE d.status = 'sent') AS channels_sent,
+       count(d.channel) FILTER (WHERE d.status IN ('pending', 'sending')) AS channels_waiting,
+       count(d.channel) FILTER (WHERE d.status IN ('failed', 'in_doubt')) AS channels_failed,
+       max(d.last_error) FILTER (WHERE d.status <> 'sent') AS last_error
+FROM alerts a LEFT JOIN latest d USING (alert_id)
+WHERE a.call_date BETWEEN $d0 AND $d1
+  AND a.call_start_time >= $since AND a.call_start_time < $until
+  AND (len($groups) = 0 OR list_contains($groups, a.keyword_group))
+GROUP BY ALL
+ORDER BY a.call_start_time DESC, a.keyword_group
+LIMIT $limit
+"""
+
+ALERT_GROUPS_SQL = """
+SELECT keyword_group, count(*) AS alerts, max(call_start_time) AS latest
+FROM alerts
+WHERE call_date BETWEEN $d0 AND $d1 AND call_start_time >= $since AND call_start_time < $until
+GROUP BY keyword_group
+ORDER BY alerts DESC, keyword_group
+"""
+
+
+def recent_alerts(
+    con: duckdb.DuckDBPyConnection, window: Window, groups: Sequence[str] = (), limit: int = 100
+) -> pd.DataFrame:
+    """The window's alerts, newest first, each with its channels' delivery states."""
+    params = window.params | {"groups": list(groups), "limit": limit}
+    return con.execute(RECENT_ALERTS_SQL, params).df()
+
+
+def alert_groups(con: duckdb.DuckDBPyConnection, window: Window) -> pd.DataFrame:
+    """Alerts per keyword group in the window."""
+    return con.execute(ALERT_GROUPS_SQL, window.params).df()
