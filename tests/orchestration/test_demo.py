@@ -15,7 +15,7 @@ def test_demo_fills_every_layer(tmp_path, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     result = CliRunner().invoke(app, ["demo", "--calls", "6", "--seed", "11", "--workdir", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "Where to look" in result.output and "dagster dev" in result.output
+    assert "Where to look" in result.output and "scanlake live" in result.output
 
     con = lake_duckdb.connect(LakeLocation(str(tmp_path / "lake")))
     count = lambda table: con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: E731
