@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
+import sys
 
 from bench.latency import calls as bench_calls
 from bench.latency import report
@@ -28,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sensor-interval-s", type=int, default=1, help="SCANLAKE_SENSOR_INTERVAL_S")
     parser.add_argument("--keep", action="store_true", help="keep the temporary lakes and logs")
     args = parser.parse_args(argv)
+    # Stopped with SIGTERM, still stop the daemons and workers it started (they run in
+    # their own sessions and would outlive it).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     def say(msg: str) -> None:
         print(msg, flush=True)
