@@ -4,6 +4,11 @@ Results are cached for one micro-batch interval, so every visitor of a page shar
 query per interval. One DuckDB connection per lake is shared by all sessions, one query at
 a time: a connection is not safe to use from two threads, and cursors would not see the
 empty stand-in views ``lake.duckdb`` registers for tables not written yet.
+
+The connection reads pinned Delta snapshots (``lake.duckdb.PinnedLake``), re-pinned when
+they are one interval old. So a result is computed from a snapshot at most
+``SNAPSHOT_MAX_AGE_S`` old and then cached for ``TTL_S``: a page shows every call committed
+``STALENESS_BOUND_S`` (two intervals, 10 s by default) before it renders.
 """
 
 from __future__ import annotations
@@ -20,22 +25,23 @@ import streamlit as st
 
 from dashboards.settings import refresh_interval_s
 from lake import queries as q
+from lake.duckdb import PinnedLake
 from lake.location import LakeLocation
 from lake.objects import ObjectStore
 
 TTL_S = refresh_interval_s()
-# Views of tables created after the connection opened appear when it is reopened.
-CONNECTION_TTL_S = 60.0
+SNAPSHOT_MAX_AGE_S = TTL_S
+STALENESS_BOUND_S = SNAPSHOT_MAX_AGE_S + TTL_S
 AUDIO_MIME = {"flac": "audio/flac", "wav": "audio/wav", "m4a": "audio/mp4", "mp3": "audio/mpeg"}
 
 
 class _Shared:
     def __init__(self, lake: LakeLocation) -> None:
-        self.con = q.open_lake(lake)
+        self.lake = PinnedLake(q.open_lake(lake), lake, SNAPSHOT_MAX_AGE_S)
         self.lock = threading.Lock()
 
 
-@st.cache_resource(ttl=CONNECTION_TTL_S, show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _shared(lake: LakeLocation) -> _Shared:
     return _Shared(lake)
 
@@ -46,7 +52,7 @@ def connection(lake: LakeLocation) -> Iterator[duckdb.DuckDBPyConnection]:
     shared = _shared(lake)
     with shared.lock:
         try:
-            yield shared.con
+            yield shared.lake.connection()
         except (duckdb.InternalException, duckdb.FatalException):
             # DuckDB invalidates a database after an internal error; the next query must
             # not inherit it, so the connection is dropped and reopened on next use.

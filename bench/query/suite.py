@@ -87,7 +87,15 @@ def dashboard_queries(end: dt.datetime, call_uid: str, call_date: dt.date) -> di
             con, week, incident_types=["structure_fire"], agencies=["Fire"]
         ),
         "search: phrase 7d": lambda con: q.search_calls(con, SEARCHES["phrase"], week, limit=20),
-        "search: two words 7d": lambda con: q.search_calls(con, SEARCHES["two words"], week, limit=20),
+        "search: two words 7d": lambda con: q.search_calls(
+            con, SEARCHES["two words"], week, limit=20
+        ),
+        "search: rare street 7d": lambda con: q.search_calls(
+            con, SEARCHES["rare street"], week, limit=20
+        ),
+        "search: common word 7d": lambda con: q.search_calls(
+            con, SEARCHES["common word"], week, limit=20
+        ),
         "call: detail page (5 queries)": call_page,
         "analytics: calls_per_hour 7d": lambda con: q.calls_per_hour(con, week),
         "analytics: incident_types 7d": lambda con: q.incident_types_over_time(con, week, "day"),

@@ -54,6 +54,13 @@ class SearchQuery:
         return r"(?i)\b(?:" + "|".join(_body(phrase) for phrase in ordered) + r")\b"
 
     @property
+    def repeat_pattern(self) -> str:
+        """Two occurrences of any phrase: RE2 answers it with its DFA alone, far cheaper
+        than extracting the occurrences, so only transcripts holding two are counted."""
+        body = self.any_pattern.removeprefix("(?i)")
+        return "(?is)" + body + ".*" + body
+
+    @property
     def terms(self) -> list[str]:
         return sorted({word for phrase in self.phrases for word in phrase})
 
@@ -91,38 +98,70 @@ def parse_query(text: str) -> SearchQuery:
     return SearchQuery(tuple(phrases[:MAX_PHRASES]))
 
 
-# A transcript matches when its matches of $any name $n_phrases distinct phrases; every
-# pattern is a constant of the statement, so DuckDB compiles each regex once.
-TEXT_SEARCH_SQL = r"""
-WITH m AS (
-    SELECT call_uid, call_date, model_id, text, transcribed_at,
-           regexp_extract_all(text, $any) AS found
-    FROM transcripts
-    WHERE call_date BETWEEN $d0 AND $d1 AND regexp_matches(text, $lead)
-), k AS (
-    SELECT *, len(found) AS tf, len(string_split(text, ' ')) AS n_words
-    FROM m
-    -- one phrase: every match is it (and the lead scan already required one)
+# The score: BM25's saturated term frequency (k1 = 1.2, b = 0.75) with the transcript's
+# length in bytes (``strlen``, nearly free) against a typical 110-byte transcript (about 20
+# words), rather than a word count, which costs a split of every matching text.
+_SCORE = "tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * n_bytes / 110.0))"
+
+# Ranks calls by their newest matching transcript, in three steps so that a common word
+# (a match in nearly every call) costs one regex pass over the texts and little more:
+# 1. m: every matching transcript's score. Occurrences are extracted (the costly regex
+#    work) only where the DFA-only $repeat test says there is a second one, or where
+#    several phrases must be told apart; elsewhere tf is 1. Every pattern is a constant of
+#    the statement, so DuckDB compiles each regex once.
+# 2. The pool: the calls of transcripts scoring at least the $pool-th best score (theta).
+#    Only they are reduced to their newest matching transcript and joined to raw_calls for
+#    the window and the recency tie-break; both cost as many rows as they get, which for a
+#    common word was every transcript of the window.
+# 3. The result is exact when its last score is at least theta (a call outside the pool
+#    scores below theta), or when the pool held every match; otherwise the caller runs it
+#    again with no pool. The one-row ``cut`` carries theta and the lowest score for that.
+TEXT_SEARCH_SQL = rf"""
+WITH m AS MATERIALIZED (
+    SELECT call_uid, call_date, model_id, transcribed_at, text,
+           {_SCORE} AS score
+    FROM (
+        SELECT call_uid, call_date, model_id, transcribed_at, text, strlen(text) AS n_bytes,
+               coalesce(len(found), 1) AS tf, found
+        FROM (
+            SELECT call_uid, call_date, model_id, transcribed_at, text,
+                   CASE WHEN $n_phrases > 1 OR regexp_matches(text, $repeat)
+                        THEN regexp_extract_all(text, $any) END AS found
+            FROM transcripts
+            WHERE call_date BETWEEN $d0 AND $d1 AND regexp_matches(text, $lead)
+        )
+    )
+    -- several phrases: the matches must name all of them
     WHERE $n_phrases = 1
        OR len(list_distinct(list_transform(found, f -> lower(regexp_replace(f, '\W+', ' ', 'g')))))
           = $n_phrases
-    QUALIFY row_number() OVER (PARTITION BY call_uid ORDER BY transcribed_at DESC) = 1
+), cut AS (
+    SELECT (SELECT min(score) FROM (SELECT score FROM m ORDER BY score DESC LIMIT $pool)) AS theta,
+           (SELECT min(score) FROM m) AS lowest
+), rep AS (
+    -- a pooled call is represented by its newest matching transcript, whatever its score
+    SELECT call_uid, arg_max(struct_pack(call_date, model_id, score, text), transcribed_at) AS t
+    FROM m
+    WHERE call_uid IN (SELECT call_uid FROM m WHERE score >= (SELECT theta FROM cut))
+    GROUP BY call_uid
 ), top AS (
-    SELECT k.call_uid, k.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
-           c.talkgroup_group AS agency, c.audio_key AS raw_audio_key, k.model_id, k.text,
-           k.tf * 2.2 / (k.tf + 1.2 * (0.25 + 0.75 * k.n_words / 20.0)) AS score
-    FROM k JOIN raw_calls c ON c.call_uid = k.call_uid
+    SELECT r.call_uid, r.t.call_date AS call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
+           c.talkgroup_group AS agency, r.t.model_id AS model_id, r.t.text AS text,
+           r.t.score AS score, c.audio_key AS raw_audio_key
+    FROM rep r JOIN raw_calls c ON c.call_uid = r.call_uid
     WHERE c.call_date BETWEEN $d0 AND $d1 AND c.start_time >= $since AND c.start_time < $until
     ORDER BY score DESC, c.start_time DESC
     LIMIT $limit
 )
-SELECT top.* EXCLUDE (raw_audio_key), coalesce(n.audio_key, top.raw_audio_key) AS audio_key
-FROM top
+SELECT top.* EXCLUDE (raw_audio_key), coalesce(n.audio_key, top.raw_audio_key) AS audio_key,
+       cut.theta, cut.lowest
+FROM cut
+LEFT JOIN top ON true
 LEFT JOIN normalized_audio n ON n.call_uid = top.call_uid AND n.call_date BETWEEN $d0 AND $d1
 ORDER BY top.score DESC, top.start_time DESC
-"""
+"""  # noqa: S608 - the one interpolation is the constant _SCORE
 
-WORDS_SEARCH_SQL = """
+WORDS_SEARCH_SQL = f"""
 WITH w AS (
     SELECT call_uid, call_date, model_id, word_index,
            lower(regexp_replace(word, '[^A-Za-z0-9''-]', '', 'g')) AS term
@@ -148,14 +187,14 @@ WITH w AS (
     GROUP BY call_uid, model_id
     HAVING count(DISTINCT phrase) = len($phrases)
 ), t AS (
-    SELECT k.*, t.text, t.transcribed_at, len(string_split(t.text, ' ')) AS n_words
+    SELECT k.*, t.text, t.transcribed_at, strlen(t.text) AS n_bytes
     FROM k JOIN transcripts t USING (call_uid, model_id)
     WHERE t.call_date BETWEEN $d0 AND $d1
     QUALIFY row_number() OVER (PARTITION BY k.call_uid ORDER BY t.transcribed_at DESC) = 1
 ), top AS (
     SELECT t.call_uid, t.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
            c.talkgroup_group AS agency, c.audio_key AS raw_audio_key, t.model_id, t.text,
-           t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 * t.n_words / 20.0)) AS score
+           {_SCORE} AS score
     FROM t JOIN raw_calls c ON c.call_uid = t.call_uid
     WHERE c.call_date BETWEEN $d0 AND $d1 AND c.start_time >= $since AND c.start_time < $until
     ORDER BY score DESC, c.start_time DESC
@@ -165,17 +204,19 @@ SELECT top.* EXCLUDE (raw_audio_key), coalesce(n.audio_key, top.raw_audio_key) A
 FROM top
 LEFT JOIN normalized_audio n ON n.call_uid = top.call_uid AND n.call_date BETWEEN $d0 AND $d1
 ORDER BY top.score DESC, top.start_time DESC
-"""
+"""  # noqa: S608 - the one interpolation is the constant _SCORE
 
-# Reads only the days between the hits' first and last call date.
+# Reads only the days the hits are on, and there only the row groups that can hold a hit
+# (words are sorted by call_uid within a day); a join to the hits would scan every word.
+# The range of days also prunes where the days are not partitions (one Parquet file).
+# Words of a hit's other models are dropped afterwards.
 HIT_WORDS_SQL = """
-SELECT w.call_uid, w.word_index, w.word, w.start_s
-FROM transcript_words w
-JOIN (SELECT unnest($uids) AS call_uid, unnest($models) AS model_id) h USING (call_uid, model_id)
-WHERE w.call_date BETWEEN $d0 AND $d1
-ORDER BY w.call_uid, w.word_index
+SELECT call_uid, model_id, word_index, word, start_s
+FROM transcript_words
+WHERE call_date BETWEEN $d0 AND $d1 AND list_contains($days, call_date)
+  AND list_contains($uids, call_uid)
+ORDER BY call_uid, model_id, word_index
 """
-
 
 
 def search_calls(
@@ -186,10 +227,33 @@ def search_calls(
     params = window.params | {
         "any": query.any_pattern,
         "lead": query.lead_pattern,
+        "repeat": query.repeat_pattern,
         "n_phrases": len(query.phrases),
         "limit": limit,
     }
-    return attach_hits(con, con.execute(TEXT_SEARCH_SQL, params).df(), query)
+    ranked = con.execute(TEXT_SEARCH_SQL, params | {"pool": limit * POOL_PER_HIT}).df()
+    if not _pool_was_enough(ranked, limit):
+        ranked = con.execute(TEXT_SEARCH_SQL, params | {"pool": None}).df()
+    hits = ranked.dropna(subset=["call_uid"]).drop(columns=["theta", "lowest"])
+    hits = hits.reset_index(drop=True).astype({"talkgroup": "int64"})
+    return attach_hits(con, hits, query)
+
+
+# Pool size per requested hit: enough that the window's edges and superseded transcripts
+# rarely leave fewer than ``limit`` pooled calls (a second, pool-less run then answers).
+POOL_PER_HIT = 5
+
+
+def _pool_was_enough(ranked: pd.DataFrame, limit: int) -> bool:
+    theta, lowest = ranked["theta"].iloc[0], ranked["lowest"].iloc[0]
+    if pd.isna(theta) or theta <= lowest:
+        return True  # no match at all, or the pool held every match
+    scores = ranked["score"].dropna()
+    return bool(len(scores) == limit and scores.iloc[-1] >= theta)
+
+
+def _days(hits: pd.DataFrame) -> list[object]:
+    return sorted({pd.Timestamp(day).date() for day in hits["call_date"]})
 
 
 def search_words(
@@ -213,11 +277,10 @@ def attach_hits(con: duckdb.DuckDBPyConnection, hits: pd.DataFrame, query: Searc
     hits["spans"] = [highlight_spans(text, compiled) for text in hits["text"]]
     starts: dict[str, float | None] = {}
     if not hits.empty:
-        days = pd.to_datetime(hits["call_date"])
-        params = {"d0": days.min().date(), "d1": days.max().date()}
-        words = con.execute(
-            HIT_WORDS_SQL, params | {"uids": list(hits["call_uid"]), "models": list(hits["model_id"])}
-        ).df()
+        days = _days(hits)
+        params = {"uids": list(hits["call_uid"]), "days": days, "d0": days[0], "d1": days[-1]}
+        words = con.execute(HIT_WORDS_SQL, params).df()
+        words = words.merge(hits[["call_uid", "model_id"]], on=["call_uid", "model_id"])
         for call_uid, group in words.groupby("call_uid", sort=False):
             starts[str(call_uid)] = phrase_start(list(group["word"]), list(group["start_s"]), query)
     hits["hit_start_s"] = [starts.get(uid) for uid in hits["call_uid"]]

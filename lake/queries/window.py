@@ -54,7 +54,9 @@ class Window:
 
 def open_lake(location: LakeLocation | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection over the lake (``SCANLAKE_LAKE_URI`` when no location is given)
-    with timestamps shown in UTC, the zone every table stores."""
+    with timestamps shown in UTC, the zone every table stores. Its tables are pinned
+    snapshots: a later commit is seen after ``lake.duckdb.refresh_views(con, location)``
+    (or through a ``lake.duckdb.PinnedLake``, which re-pins on a schedule)."""
     con = connect(location or LakeLocation.from_env())
     con.execute("SET TimeZone = 'UTC'")
     return con

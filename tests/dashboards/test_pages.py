@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 
+import pyarrow as pa
+
+from dashboards import data
+from lake import LakeLocation, delta, objects
+from lake.objects import ObjectStore
+from lake.tables import RAW_CALLS
 from tests.dashboards.conftest import open_app
-from tests.fixtures.small_lake import LEAD_S, OTHER_MODEL, SCENARIOS, TALKGROUPS, WORD_S
+from tests.fixtures.small_lake import (
+    LEAD_S,
+    OTHER_MODEL,
+    SCENARIOS,
+    TALKGROUPS,
+    WORD_S,
+    build_small_lake,
+)
 
 
 def audio_protos(at):
@@ -19,7 +33,11 @@ def deck_specs(at) -> list[dict]:
 
 def in_last(app_env, hours: float) -> list[str]:
     since = app_env.now - dt.timedelta(hours=hours)
-    return sorted((u for u, t in app_env.start_of.items() if t >= since), key=app_env.start_of.get, reverse=True)
+    return sorted(
+        (u for u, t in app_env.start_of.items() if t >= since),
+        key=app_env.start_of.get,
+        reverse=True,
+    )
 
 
 def test_live_page_lists_newest_calls_with_players(app_env):
@@ -45,6 +63,46 @@ def test_live_page_agency_filter(app_env):
     assert heads and all(h == "**EMS Dispatch** · EMS" for h in heads) and len(heads) == len(ems)
 
 
+def test_live_page_shows_a_call_within_the_staleness_bound_of_its_commit(tmp_path, monkeypatch):
+    """The app's connection reads pinned snapshots; a call committed while the Live page is
+    open must appear within ``data.STALENESS_BOUND_S`` (snapshot age + cache TTL)."""
+    small = build_small_lake(LakeLocation(str(tmp_path / "lake")))
+    monkeypatch.setenv("SCANLAKE_LAKE_URI", small.location.uri)
+    for name in ("SCANLAKE_DASHBOARD_AUTH", "SCANLAKE_DASHBOARD_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    at = open_app()
+    assert not any("Late Call" in m.value for m in at.markdown)
+    store = ObjectStore(small.location)
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    uid = f"late-9999-{int(start.timestamp())}"
+    key = objects.audio_key(objects.RAW_AUDIO, "late", start.date(), uid, "wav")
+    store.put(key, store.get(delta.read(small.location, RAW_CALLS)["audio_key"][0].as_py()))
+    row = dict(
+        call_uid=uid,
+        call_date=start.date(),
+        call_hour=start.hour,
+        system="late",
+        talkgroup=9999,
+        talkgroup_tag="Late Call",
+        start_time=start,
+        duration_s=2.0,
+        audio_key=key,
+        units=[],
+        audio_bytes=1,
+        source="test",
+        ingested_at=start,
+    )
+    delta.merge(small.location, RAW_CALLS, pa.Table.from_pylist([row], schema=RAW_CALLS.schema))
+    committed = time.monotonic()
+    # one rerun may start just before the bound, and a rerun takes a few seconds here
+    deadline = committed + data.STALENESS_BOUND_S + 5.0
+    while not any(m.value.startswith("**Late Call**") for m in at.markdown):
+        assert time.monotonic() < deadline, f"not shown {data.STALENESS_BOUND_S} s after its commit"
+        time.sleep(0.5)
+        at.run()
+    assert not at.exception
+
+
 def test_map_page_layers_filters_and_tooltips(app_env):
     at = open_app("views/map.py")
     at.selectbox[0].set_value("Last 7 days").run()
@@ -59,7 +117,10 @@ def test_map_page_layers_filters_and_tooltips(app_env):
     assert at.metric[0].value == "3"
     assert all(p["incident_type"] == "MVA" for p in deck_specs(at)[0]["layers"][1]["data"])
     at.multiselect(key="map_layers").set_value(["Hexagons"]).run()
-    assert [layer["@@type"] for layer in deck_specs(at)[0]["layers"]] == ["HexagonLayer", "ScatterplotLayer"]
+    assert [layer["@@type"] for layer in deck_specs(at)[0]["layers"]] == [
+        "HexagonLayer",
+        "ScatterplotLayer",
+    ]
 
 
 def test_search_page_highlights_and_starts_audio_at_the_hit(app_env):

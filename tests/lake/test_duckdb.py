@@ -1,7 +1,25 @@
+import datetime as dt
+
+import pyarrow as pa
+
 from lake import delta
 from lake import duckdb as lake_duckdb
-from lake.tables import RAW_CALLS, TABLES
-from tests.lake.rows import raw_calls
+from lake.tables import RAW_CALLS, TABLES, TRANSCRIPTS
+from tests.lake.rows import NOW, raw_calls
+
+
+def transcripts(n: int) -> pa.Table:
+    rows = [
+        dict(
+            call_uid=f"sys-1-{i}",
+            call_date=dt.date(2026, 11, 2),
+            model_id="tiny.en",
+            text="copy",
+            transcribed_at=NOW,
+        )
+        for i in range(n)
+    ]
+    return pa.Table.from_pylist(rows, schema=TRANSCRIPTS.schema)
 
 
 def test_extensions_load_from_package_files_without_network(lake):
@@ -24,3 +42,41 @@ def test_every_table_is_a_view_even_before_it_exists(lake):
         2,
     )
     assert con.execute("SELECT count(*) FROM transcripts").fetchone() == (0,)
+
+
+def test_views_read_a_pinned_read_only_snapshot_until_refreshed(lake):
+    delta.merge(lake, RAW_CALLS, raw_calls(4))
+    con = lake_duckdb.connect(lake)
+    assert con.execute("SELECT count(*) FROM raw_calls").fetchone() == (4,)
+    delta.merge(lake, RAW_CALLS, raw_calls(8))
+    assert con.execute("SELECT count(*) FROM raw_calls").fetchone() == (4,)
+    lake_duckdb.refresh_views(con, lake)
+    assert con.execute("SELECT count(*) FROM raw_calls").fetchone() == (8,)
+    attached = dict(
+        con.execute(
+            "SELECT database_name, readonly FROM duckdb_databases() WHERE type = 'delta'"
+        ).fetchall()
+    )
+    assert attached == {"delta_raw_calls": True}
+
+
+def test_pinned_lake_repins_once_its_snapshots_are_max_age_old(lake):
+    delta.merge(lake, RAW_CALLS, raw_calls(4))
+    now = [100.0]
+    pinned = lake_duckdb.PinnedLake(
+        lake_duckdb.connect(lake), lake, max_age_s=5.0, clock=lambda: now[0]
+    )
+    # a snapshot is read on the table's first query after a (re)pin, and kept
+    assert pinned.connection().execute("SELECT count(*) FROM raw_calls").fetchone() == (4,)
+    delta.merge(lake, RAW_CALLS, raw_calls(6))
+    delta.merge(lake, TRANSCRIPTS, transcripts(2))
+    now[0] = 104.9
+    con = pinned.connection()
+    assert con.execute("SELECT count(*) FROM raw_calls").fetchone() == (4,)
+    assert con.execute("SELECT count(*) FROM transcripts").fetchone() == (0,)
+    now[0] = 105.0
+    con = pinned.connection()
+    assert con.execute("SELECT count(*) FROM raw_calls").fetchone() == (6,)
+    # a table first written after the connection opened is read too
+    assert con.execute("SELECT count(*) FROM transcripts").fetchone() == (2,)
+    assert pinned.pinned_at == 105.0

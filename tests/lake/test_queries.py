@@ -141,6 +141,32 @@ def test_search_treats_user_text_as_data(data, con, window):
         q.search_calls(con, '  "" ...', window)
 
 
+def test_search_ranking_is_exact_whatever_the_pool(data, con, window, monkeypatch):
+    """The ranking first reduces only a pool of the best-scoring transcripts; a pool too
+    small for the window, the limit or superseded transcripts must fall back, not differ."""
+    from lake.queries import search
+
+    cases = [
+        (text, w, limit)
+        for text in ("fire", "engine respond", "medic", "oak")
+        for w in (window, q.Window(data.now - dt.timedelta(hours=20), data.now))
+        for limit in (1, 2, 4)
+    ]
+    monkeypatch.setattr(search, "POOL_PER_HIT", 10**9)
+    whole = [q.search_calls(con, text, w, limit=limit) for text, w, limit in cases]
+    verdicts: list[bool] = []
+    checked = search._pool_was_enough
+    monkeypatch.setattr(
+        search, "_pool_was_enough", lambda r, n: verdicts.append(checked(r, n)) or verdicts[-1]
+    )
+    monkeypatch.setattr(search, "POOL_PER_HIT", 1)
+    for (text, w, limit), expected in zip(cases, whole, strict=True):
+        got = q.search_calls(con, text, w, limit=limit)
+        assert list(got["call_uid"]) == list(expected["call_uid"]), (text, limit)
+        assert list(got["score"]) == list(expected["score"])
+    assert False in verdicts and True in verdicts  # both paths ran
+
+
 @pytest.mark.parametrize("text", ['"structure fire" oak', "medic", "10-50", '"adam boy charles"'])
 def test_search_strategies_agree(data, con, window, text):
     by_text = q.search_calls(con, text, window)
