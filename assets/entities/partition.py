@@ -14,10 +14,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from assets.entities.extract import EntityExtractor, Word, entity_rows
+from assets.entities.numbers import HouseNumberSettings, house_number_settings
 from assets.entities.pipeline import RadioSettings
 from lake import delta
 from lake.location import LakeLocation
 from lake.tables import ENTITIES, ENTITY_EXTRACTIONS, GAZETTEER, TRANSCRIPT_WORDS, TRANSCRIPTS
+from resources.geocoding.gazetteer import leading_number
 
 Key = tuple[str, str]  # (call_uid, model_id)
 
@@ -31,17 +33,22 @@ class ExtractionSummary:
     per_label: Counter[str] = field(default_factory=Counter)
 
 
-def vocabulary(location: LakeLocation) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Street keys and town names of the gazetteer table (empty when it was never loaded)."""
-    rows = delta.read(location, GAZETTEER, columns=["street_key", "city"])
-    streets = sorted(set(rows["street_key"].to_pylist()))
+def vocabulary(
+    location: LakeLocation,
+) -> tuple[tuple[str, ...], tuple[str, ...], HouseNumberSettings]:
+    """Street keys, town names and each street's numbered address points of the gazetteer
+    table (empty when it was never loaded)."""
+    rows = delta.read(location, GAZETTEER, columns=["street_key", "city", "number"])
+    keys = rows["street_key"].to_pylist()
+    streets = sorted(set(keys))
     cities = sorted({c for c in rows["city"].to_pylist() if c})
-    return tuple(streets), tuple(cities)
+    numbers = house_number_settings(keys, map(leading_number, rows["number"].to_pylist()))
+    return tuple(streets), tuple(cities), numbers
 
 
 def settings_for(location: LakeLocation, **options: object) -> RadioSettings:
-    streets, cities = vocabulary(location)
-    return RadioSettings(streets=streets, cities=cities, **options)  # type: ignore[arg-type]
+    streets, cities, numbers = vocabulary(location)
+    return RadioSettings(streets=streets, cities=cities, house_numbers=numbers, **options)  # type: ignore[arg-type]
 
 
 def pending_transcripts(location: LakeLocation, day: dt.date, version: str) -> pa.Table:

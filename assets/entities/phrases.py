@@ -9,11 +9,12 @@ or written digits of a house number as a recognizer writes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
 from assets.entities.lexicon import CONNECTORS, unit_kind
+from assets.entities.numbers import HouseNumbers
 from resources.geocoding.fuzzy import StreetIndex
 from resources.geocoding.spoken import is_number_token, ordinal_text, ordinal_value, spoken_number
 from resources.geocoding.streets import DIRECTIONALS, SUFFIXES, StreetName
@@ -25,16 +26,24 @@ SPELLING_FUZZY = 0.75  # the geocoder's default min_street_score
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The county's streets and towns, which turn weak guesses into sure ones."""
+    """The county's streets, towns and house numbers, which turn weak guesses into sure ones."""
 
     index: StreetIndex
     cities: frozenset[str]  # upper case
+    numbers: HouseNumbers = field(default_factory=HouseNumbers)
 
     @classmethod
     def of(
-        cls, streets: list[str] | tuple[str, ...] = (), cities: list[str] | tuple[str, ...] = ()
+        cls,
+        streets: list[str] | tuple[str, ...] = (),
+        cities: list[str] | tuple[str, ...] = (),
+        numbers: HouseNumbers | None = None,
     ) -> Vocabulary:
-        return cls(StreetIndex(streets), frozenset(c.upper() for c in cities if c))
+        return cls(
+            StreetIndex(streets),
+            frozenset(c.upper() for c in cities if c),
+            numbers or HouseNumbers(),
+        )
 
 
 @dataclass(frozen=True)
@@ -188,9 +197,11 @@ def _numbered_road(doc: Doc, i: int, j: int, vocab: Vocabulary) -> StreetPhrase 
 def number_run(doc: Doc, i: int) -> tuple[list[str], int]:
     """The number words and digit groups from token ``i`` on, and the token index after
     them. Recognizers join spoken groups with hyphens ("12-20") and write digit-by-digit
-    numbers with commas ("1, 6, 0"); a comma only joins short digit groups."""
+    numbers with commas ("1, 6, 0"), sometimes both ("3, 1-2"); a comma only joins short
+    digit groups."""
     words: list[str] = []
-    joiner = ""  # one run is joined by hyphens or by commas, never both ("10-40, 1-5th")
+    # one run is joined by hyphens or by commas ("10-40, 1-5th" is two), unless digit by digit
+    joiner = ""
     j = i
     while j < len(doc):
         text = doc[j].text
@@ -201,7 +212,7 @@ def number_run(doc: Doc, i: int) -> tuple[list[str], int]:
             words
             and j + 1 < len(doc)
             and is_num(doc[j + 1])
-            and joiner in ("", text)
+            and (joiner in ("", text) or _digit_by_digit(words, doc[j + 1].text))
             and (
                 text == "-"
                 or (text == "," and short_digits(doc[j - 1]) and short_digits(doc[j + 1]))
@@ -212,6 +223,12 @@ def number_run(doc: Doc, i: int) -> tuple[list[str], int]:
         else:
             break
     return words, j
+
+
+def _digit_by_digit(words: list[str], following: str) -> bool:
+    """Single digits so far and one more: a number read digit by digit may be written with
+    commas and hyphens at once ("three one two" as "3, 1-2")."""
+    return all(len(w) == 1 and w.isdigit() for w in (*words, following))
 
 
 def continues_run(doc: Doc, i: int) -> bool:

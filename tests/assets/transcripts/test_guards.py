@@ -138,3 +138,35 @@ def test_times_are_put_in_order_and_inside_the_call():
     ]
     out = tidy_times(ws, duration_s=5.0)
     assert [(w.start_s, w.end_s) for w in out] == [(0.0, 0.3), (0.1, 0.1), (4.8, 5.0)]
+
+
+def test_speech_left_undecoded_is_a_fault_worth_a_second_decode():
+    # As tiny.en left a 6 s call in a packed window: "Engine 26, Engine 21, 10" for
+    # "Engine 21, respond to 183 Pecan Street, Autaugaville, for a reported gas leak."
+    sparse = words("Engine 26, Engine 21, 10")
+    opts = g.GuardOptions()
+    assert g.too_sparse(sparse, speech_s=6.0, opts=opts)
+    kept, faults = g.decode_faults(sparse, 6.0, None, opts)
+    assert faults == 1 and len(kept) == 5
+    assert g.apply_guards(sparse, 6.0, 0.01)[1] == []  # a reason to decode again, not a flag
+    whole = words("Engine 21, respond to 183 Pecan Street, Autaugaville, for a reported gas leak.")
+    assert g.decode_faults(whole, 6.0, None, opts)[1] == 0
+
+
+def test_a_short_slow_reply_is_not_sparse():
+    opts = g.GuardOptions()
+    assert not g.too_sparse(words("Medic 4, 10-4."), speech_s=2.8, opts=opts)  # under 3 s
+    assert not g.too_sparse(words("Unit 23, 10-23, en route."), speech_s=4.5, opts=opts)
+
+
+def test_word_pieces_count_as_one_word():
+    pieces = words("Unit 14, 10") + [WordTiming("-4,", 1.6, 1.8, 0.9, math.log(0.9), 1)]
+    opts = g.GuardOptions()
+    assert not g.too_sparse(pieces, speech_s=3.0, opts=opts)  # 3 words in 3 s
+    assert g.too_sparse(pieces, speech_s=3.5, opts=opts)
+
+
+def test_faults_add_up():
+    looped = words("Medic 4 " + "on scene " * 6)
+    kept, faults = g.decode_faults(looped, 12.0, None, g.GuardOptions())
+    assert faults == 2  # a loop, and what is left is too little for 12 s of speech

@@ -39,3 +39,9 @@ def test_vocabulary_from_the_gazetteer_and_terms(tmp_path):
     assert vocab.streets == ("Oak Ave",) and vocab.terms == ("County General",)
     assert vocab.talkgroup_terms == {"101": ("Station 3",)}
     assert TranscriberResource(domain_prompt=False).vocabulary() is None
+
+
+def test_the_sparse_re_decode_can_be_turned_off():
+    assert TranscriberResource().packing().retry_sparse
+    packing = TranscriberResource(retry_sparse_calls=False).packing()
+    assert packing == PackingOptions(retry_sparse=False)
