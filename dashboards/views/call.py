@@ -38,7 +38,7 @@ cols[0].metric("Start", widgets.when(detail["start_time"])[11:19])
 cols[1].metric("Duration", f"{detail['duration_s']:.1f} s")
 cols[2].metric("Audio tier", detail["tier"] if isinstance(detail["tier"], str) else "raw only")
 cols[3].metric("SNR", f"{detail['snr_db']:.0f} dB" if pd.notna(detail["snr_db"]) else "–")
-units = list(detail["units"]) if detail["units"] is not None else []
+units = list(detail["units"])
 st.caption(
     f"{widgets.when(detail['start_time'])} · {detail['system']} talkgroup {detail['talkgroup']}"
     + (f" · units: {', '.join(units)}" if units else "")

@@ -34,7 +34,7 @@ def live_calls() -> None:
                 st.caption(widgets.when(call.start_time) + f" · {call.duration_s:.1f} s")
                 if isinstance(call.incident_type, str):
                     st.markdown(f":orange-badge[{call.incident_type}]")
-                units = list(call.units) if call.units is not None else []
+                units = list(call.units)
                 if units:
                     st.caption("Units: " + ", ".join(units))
             with body:

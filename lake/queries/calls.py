@@ -48,7 +48,7 @@ WITH c AS (
 )
 SELECT c.call_uid, c.call_date, c.start_time, c.system, c.talkgroup, c.talkgroup_tag, c.agency,
        c.duration_s, c.emergency,
-       list_transform(c.units, u -> coalesce(u.tag, u.unit_id::VARCHAR)) AS units,
+       coalesce(list_transform(c.units, u -> coalesce(u.tag, u.unit_id::VARCHAR)), []::VARCHAR[]) AS units,
        t.transcript, t.model_id, t.confidence, t.flags, i.incident_type,
        coalesce(a.audio_key, c.raw_audio_key) AS audio_key
 FROM c LEFT JOIN t USING (call_uid) LEFT JOIN i USING (call_uid) LEFT JOIN a USING (call_uid)
@@ -125,7 +125,7 @@ CALL_DETAIL_SQL = """
 SELECT c.call_uid, c.call_date, c.start_time, c.stop_time, c.system, c.talkgroup,
        c.talkgroup_tag, c.talkgroup_description, c.talkgroup_group AS agency, c.duration_s,
        c.freq_hz, c.emergency, c.encrypted, c.source, c.ingested_at,
-       list_transform(c.units, u -> coalesce(u.tag, u.unit_id::VARCHAR)) AS units,
+       coalesce(list_transform(c.units, u -> coalesce(u.tag, u.unit_id::VARCHAR)), []::VARCHAR[]) AS units,
        c.audio_key AS raw_audio_key, n.audio_key AS normalized_audio_key,
        coalesce(n.audio_key, c.audio_key) AS audio_key, n.tier, n.snr_db, n.speech_ratio
 FROM raw_calls c

@@ -87,7 +87,7 @@ def test_live_page_shows_a_call_within_the_staleness_bound_of_its_commit(tmp_pat
         start_time=start,
         duration_s=2.0,
         audio_key=key,
-        units=[],
+        units=None,  # a delivery without unit ids (an upload with no sources)
         audio_bytes=1,
         source="test",
         ingested_at=start,
