@@ -70,23 +70,13 @@ def warm_up(say: Say) -> None:
     t0 = time.perf_counter()
     from assets.entities.assets import EntitiesConfig
     from assets.entities.extract import extractor_for
-    from assets.entities.partition import settings_for
     from orchestration.definitions import defs
 
     resources = defs.resources
     with dg.build_resources({k: resources[k] for k in ("transcriber", "lake")}) as built:
         built.transcriber.engine()
         say(f"ASR model {built.transcriber.model_id} loaded ({built.transcriber.device})")
-        config = EntitiesConfig()
-        extractor_for(
-            settings_for(
-                built.lake.location,
-                model=config.spacy_model,
-                ten_codes_path=config.ten_codes_path,
-                incident_types_path=config.incident_types_path,
-                highways=tuple(config.highways),
-            )
-        )
+        extractor_for(EntitiesConfig().settings(built.lake.location))
     say(f"warm in {time.perf_counter() - t0:.1f} s")
 
 

@@ -12,9 +12,10 @@ import pyarrow as pa
 from assets.entities import quality
 from assets.entities.extract import extractor_for
 from assets.entities.partition import extract_partition, settings_for
-from assets.entities.pipeline import DEFAULT_MODEL
+from assets.entities.pipeline import DEFAULT_MODEL, RadioSettings
 from assets.raw.partitions import call_date_partitions
 from lake import delta
+from lake.location import LakeLocation
 from lake.tables import ENTITIES, TRANSCRIPTS, TableSpec
 from resources.lake import LakeResource
 
@@ -28,6 +29,16 @@ class EntitiesConfig(dg.Config):
     ten_codes_path: str | None = None
     incident_types_path: str | None = None
     highways: list[str] = []
+
+    def settings(self, location: LakeLocation) -> RadioSettings:
+        """The extractor's settings: this config plus the lake's gazetteer vocabulary."""
+        return settings_for(
+            location,
+            model=self.spacy_model,
+            ten_codes_path=self.ten_codes_path,
+            incident_types_path=self.incident_types_path,
+            highways=tuple(self.highways),
+        )
 
 
 @dg.asset(
@@ -48,13 +59,7 @@ def entities(
     ``transcript_words``) and a confidence. Street and town names come from the gazetteer.
     Incremental: only new or changed transcripts are read."""
     day = dt.date.fromisoformat(context.partition_key)
-    settings = settings_for(
-        lake.location,
-        model=config.spacy_model,
-        ten_codes_path=config.ten_codes_path,
-        incident_types_path=config.incident_types_path,
-        highways=tuple(config.highways),
-    )
+    settings = config.settings(lake.location)
     summary = extract_partition(lake.location, day, extractor_for(settings))
     return dg.MaterializeResult(
         metadata={
