@@ -136,8 +136,8 @@ class PinnedLake:
         self.location = location
         self.max_age_s = max_age_s
         self._clock = clock
+        # ``connect`` has just pinned every table; its snapshots load on first query, after now
         self.pinned_at = clock()
-        refresh_views(con, location)
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """The connection, re-pinned first if its snapshots are ``max_age_s`` old."""
