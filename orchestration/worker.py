@@ -163,10 +163,8 @@ def serve(
     socket_path: Path | None = None,
     say: Say = print,
     warm: bool = True,
-    max_runs: int | None = None,
 ) -> int:
-    """Accept and execute live runs until interrupted (or ``max_runs`` have run). Returns
-    the number of runs executed."""
+    """Accept and execute live runs until interrupted. Returns the number of runs executed."""
     path = socket_path or default_socket()
     setup_interrupt_handlers()  # SIGTERM stops the worker the way SIGINT does
     if warm:
@@ -176,7 +174,7 @@ def serve(
     status: dict[str, Any] = {"running": None, "executed": 0}
     with listening(path, runs, status):
         say(f"listening on {path}")
-        while max_runs is None or status["executed"] < max_runs:
+        while True:
             try:
                 run_id = runs.get()
             except KeyboardInterrupt:
