@@ -5,12 +5,15 @@ import datetime as dt
 import os
 import warnings
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from orchestration.demo import DemoPaths
 
 app = typer.Typer(help="scanlake: a lakehouse for radio-scanner traffic.", no_args_is_help=True)
 ingest_app = typer.Typer(help="Import call archives (a backfill).", no_args_is_help=True)
@@ -180,17 +183,22 @@ def demo(
         Path, typer.Option(help="Where the demo keeps its lake and captures.")
     ] = Path(".scanlake"),
 ) -> None:
-    """Simulate a county's traffic, run the whole pipeline on a local lake, and say where to look."""
+    """Simulate a county's traffic ending now, run the whole pipeline on a local lake,
+    deliver its alerts to a local inbox, and say where to look."""
+    from orchestration import demo as demo_setup
     from resources.simulator.simulate import simulate as run_simulation
 
-    workdir = workdir.resolve()
-    for var, value in (("SCANLAKE_LAKE_URI", workdir / "lake"), ("DAGSTER_HOME", workdir / "dagster_home")):
-        if not os.environ.get(var):
-            os.environ[var] = str(value)
+    paths = demo_setup.DemoPaths.under(workdir)
+    demo_setup.write_alerts_config(paths)
+    os.environ.update(demo_setup.demo_environment(paths))
     with _progress() as progress:
         task = progress.add_task("synthesizing calls", total=calls)
         sim = run_simulation(
-            calls, seed, workdir / "sim", progress=lambda n: progress.update(task, completed=n)
+            calls,
+            seed,
+            paths.sim,
+            end=demo_setup.traffic_end(),
+            progress=lambda n: progress.update(task, completed=n),
         )
     # The simulated county's reference data feeds the local geocoder.
     for var, value in (
@@ -201,9 +209,20 @@ def demo(
         ("SCANLAKE_REGION", "AL"),
     ):
         os.environ.setdefault(var, str(value))
-    _run(_resources([Path(sim.capture_dir)]))
+    with demo_setup.local_inbox(paths.inbox) as inbox_url:
+        os.environ[demo_setup.INBOX_CHANNEL_ENV] = inbox_url
+        try:
+            _run(_resources([Path(sim.capture_dir)]))
+        finally:
+            # The inbox is gone with the demo: later runs keep the alerts pending, shown.
+            os.environ.pop(demo_setup.INBOX_CHANNEL_ENV, None)
+    _print_demo_summary(paths, sim.capture_dir)
+
+
+def _print_demo_summary(paths: "DemoPaths", capture_dir: Path) -> None:
     from lake import LakeLocation
     from lake import duckdb as lake_duckdb
+    from orchestration import demo as demo_setup
 
     con = lake_duckdb.connect(LakeLocation.from_env())
     summary = Table("table", "rows", title="The demo lake")
@@ -216,13 +235,24 @@ def demo(
         "entities",
         "locations",
         "alerts",
+        "alert_deliveries",
     ):
         summary.add_row(name, str(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]))  # noqa: S608 - fixed names
+    newest = con.execute("SELECT max(start_time) FROM raw_calls").fetchone()[0]
     console.print(summary)
-    env = f"SCANLAKE_LAKE_URI={os.environ['SCANLAKE_LAKE_URI']} DAGSTER_HOME={os.environ['DAGSTER_HOME']}"
+    delivered = len(demo_setup.inbox_alerts(paths.inbox))
+    console.print(
+        f"Newest call: {newest:%Y-%m-%d %H:%M} UTC. "
+        f"Alerts delivered to the demo inbox: {delivered} ({paths.inbox})."
+        if newest
+        else "No call was ingested."
+    )
+    env = " ".join(
+        f"{k}={os.environ[k]}" for k in ("SCANLAKE_LAKE_URI", "DAGSTER_HOME", "SCANLAKE_ALERTS_CONFIG")
+    )
     console.print(
         "\n[bold]Where to look[/bold]\n"
-        f"  Dagster UI (lineage, partitions, backfills):  {env} SCANLAKE_TRUNK_RECORDER_DIRS={sim.capture_dir} "
+        f"  Dagster UI (lineage, partitions, backfills):  {env} SCANLAKE_TRUNK_RECORDER_DIRS={capture_dir} "
         "uv run scanlake live\n"
         f"  Streamlit app (live, map, search, alerts, call detail, analytics, health):  {env} uv run scanlake dashboard\n"
         f"  Query the lake:  {env} uv run scanlake query {EXAMPLE_QUERY!r}\n"

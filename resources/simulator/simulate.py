@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from resources.simulator import catalog, county, gazetteer, truth
 from resources.simulator.render import RenderedCall, render
-from resources.simulator.traffic import PlannedCall, plan
+from resources.simulator.traffic import PlannedCall, plan, start_ending_at
 from resources.trunk_recorder.format import write_call
 
 _POOL_MIN_CALLS = 100  # below this, starting workers (each loading piper) costs more than it saves
@@ -120,10 +120,12 @@ def simulate(
     calls_per_minute: float = 3.0,
     workers: int | None = None,
     overwrite: bool = True,
+    end: dt.datetime | None = None,
 ) -> SimulationResult:
     """Write ``calls`` simulated calls from ``start`` (default 2026-11-02 14:00 UTC, 08:00
-    in the county) into ``out``. The same seed and start give the same files, byte for
-    byte. ``progress`` is called with the number of calls written so far. A capture
+    in the county) into ``out``; given ``end`` instead, the traffic is placed so that its
+    last call is over by then (the demo ends its traffic at "now"). The same seed and start
+    give the same files, byte for byte. ``progress`` is called with the number of calls written so far. A capture
     already in ``out`` is cleared first (``overwrite=False`` refuses instead), since the
     ground truth must describe every call beside it."""
     began = time.perf_counter()
@@ -131,6 +133,10 @@ def simulate(
     capture = out / "capture"
     _clear_capture(out, overwrite)
     csv_path, geojson, talkgroups, ten_codes = _write_reference(out)
+    if start is not None and end is not None:
+        raise ValueError("give start or end, not both")
+    if end is not None:
+        start = start_ending_at(calls, seed, end, calls_per_minute)
     planned = plan(calls, seed, start, calls_per_minute)
     n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     rows: list[dict[str, object]] = []

@@ -152,3 +152,25 @@ def plan(
         )
     out.sort(key=lambda c: (c.start_time, c.talkgroup.tgid))
     return [replace(c, index=i) for i, c in enumerate(out)]
+
+
+def last_call_end(calls: list[PlannedCall]) -> dt.datetime | None:
+    """When the last planned call is expected to end (its estimated speaking time)."""
+    return max((c.start_time + dt.timedelta(seconds=_estimate_s(c.utterances)) for c in calls), default=None)
+
+
+def start_ending_at(
+    calls: int, seed: int, end: dt.datetime, calls_per_minute: float = 3.0
+) -> dt.datetime:
+    """The start from which ``plan(calls, seed, start, calls_per_minute)`` ends by ``end``.
+
+    Scenarios speak the local time, so a plan's length can change a little with its start;
+    the start is moved back until the plan fits (twice at most in practice)."""
+    start = end
+    for _ in range(5):
+        last = last_call_end(plan(calls, seed, start, calls_per_minute))
+        if last is None or last <= end:
+            return start
+        start -= last - end
+    return start - dt.timedelta(minutes=5)
+
