@@ -42,11 +42,19 @@ def _plot_frame(points: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def deck(points: pd.DataFrame, layers: Sequence[str] = OVERLAYS, zoom: float = 11.5) -> pdk.Deck:
+def deck(
+    points: pd.DataFrame,
+    layers: Sequence[str] = OVERLAYS,
+    zoom: float = 11.5,
+    basemap: Sequence[pdk.Layer] = (),
+    map_style: str | None = None,
+) -> pdk.Deck:
+    """Points (with the chosen overlays) over ``basemap`` layers; ``map_style`` is a tile
+    style URL, or None for no tiles (the offline basemap, or nothing)."""
     frame = _plot_frame(points)
     # Each layer ships its own copy of its data to the browser: the overlays need only points.
     positions = frame[["lon", "lat"]]
-    built = []
+    built = list(basemap)
     if "Heatmap" in layers:
         built.append(
             pdk.Layer("HeatmapLayer", positions, id="heat", get_position=["lon", "lat"], opacity=0.5)
@@ -84,7 +92,13 @@ def deck(points: pd.DataFrame, layers: Sequence[str] = OVERLAYS, zoom: float = 1
         zoom=zoom,
         pitch=40 if "Hexagons" in layers else 0,
     )
-    return pdk.Deck(layers=built, initial_view_state=view, tooltip=TOOLTIP)
+    return pdk.Deck(
+        layers=built,
+        initial_view_state=view,
+        tooltip=TOOLTIP,
+        map_provider="carto" if map_style else None,
+        map_style=map_style,
+    )
 
 
 def selected_call(selection: Mapping[str, object] | None) -> tuple[str, str] | None:

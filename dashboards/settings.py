@@ -11,6 +11,11 @@
   secrets.toml to log in with (``oidc`` auth; unset uses the default ``[auth]`` section).
 - ``SCANLAKE_ALERTS_CONFIG``: the alerts YAML the pipeline matches with; the Alerts page
   shows its keyword groups and subscriptions.
+- ``SCANLAKE_MAP_STYLE``: the map style (tile) URL the Map page draws under its points, or
+  ``offline`` to draw the county's own basemap instead. An unreachable style URL also gets
+  the offline basemap. Default: Carto's Positron style.
+- ``SCANLAKE_COUNTY_GEOJSON``, ``SCANLAKE_JURISDICTIONS_GEOJSON``: outlines the offline
+  basemap draws (the geocoder's service area and jurisdictions, the same files).
 """
 
 from __future__ import annotations
@@ -31,6 +36,21 @@ class AuthMisconfigured(ValueError):
 def refresh_interval_s() -> float:
     """The micro-batch interval, which is also how long query results are cached."""
     return max(1.0, float(os.environ.get("SCANLAKE_SENSOR_INTERVAL_S", DEFAULT_INTERVAL_S)))
+
+
+DEFAULT_MAP_STYLE = "https://basemaps.cartocdn.com/gl/positron-gl-style/style.json"
+OFFLINE = "offline"
+
+
+def map_style() -> str:
+    """The map style URL, or ``offline``."""
+    return os.environ.get("SCANLAKE_MAP_STYLE") or DEFAULT_MAP_STYLE
+
+
+def outline_files() -> list[str]:
+    """GeoJSON outlines for the offline basemap (county first, then jurisdictions)."""
+    names = ("SCANLAKE_COUNTY_GEOJSON", "SCANLAKE_JURISDICTIONS_GEOJSON")
+    return list(dict.fromkeys(v for v in (os.environ.get(n) for n in names) if v))
 
 
 def alerts_config_path() -> str:

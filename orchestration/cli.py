@@ -248,7 +248,7 @@ def _print_demo_summary(paths: "DemoPaths", capture_dir: Path) -> None:
         else "No call was ingested."
     )
     env = " ".join(
-        f"{k}={os.environ[k]}" for k in ("SCANLAKE_LAKE_URI", "DAGSTER_HOME", "SCANLAKE_ALERTS_CONFIG")
+        f"{k}={os.environ[k]}" for k in ("SCANLAKE_LAKE_URI", "DAGSTER_HOME", "SCANLAKE_ALERTS_CONFIG", "SCANLAKE_COUNTY_GEOJSON")
     )
     console.print(
         "\n[bold]Where to look[/bold]\n"

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboards import data, geo, widgets
+from dashboards import data, geo, passages, widgets
 
 lake = widgets.current_lake()
 st.title("Call detail")
@@ -58,18 +58,30 @@ else:
     confidence = f" · confidence {chosen['confidence']:.2f}" if pd.notna(chosen["confidence"]) else ""
     st.caption(f"model `{model}`{confidence}")
     if words.empty:
-        st.write(chosen["text"] or "*(no speech)*")
+        st.write(passages.escape_markdown(chosen["text"]) if chosen["text"] else "*(no speech)*")
     else:
+        text_col, chips_col = st.columns([3, 2])
+        with text_col:
+            st.markdown("**Transcript**")
+            spoken = passages.passages(
+                [(w.word, None if pd.isna(w.start_s) else float(w.start_s)) for w in words.itertuples()],
+                detail["unit_turns"],
+                passages.lead_trim_s(detail["chain"]),
+            )
+            for passage in spoken:
+                who = f"**{passages.escape_markdown(passage.unit)}:** " if passage.unit else ""
+                st.markdown(who + passages.escape_markdown(passage.text))
         labels = {
             int(w.word_index): f"{w.word} · {w.start_s:.1f}s" if pd.notna(w.start_s) else w.word
             for w in words.itertuples(index=False)
         }
-        picked = st.pills(
-            "Words (pick one to play from it)",
-            list(labels),
-            format_func=labels.__getitem__,
-            key=f"words_{call_uid}_{model}",
-        )
+        with chips_col:
+            picked = st.pills(
+                "Words (pick one to play from it)",
+                list(labels),
+                format_func=labels.__getitem__,
+                key=f"words_{call_uid}_{model}",
+            )
         picked_start = words.set_index("word_index")["start_s"].get(picked) if picked is not None else None
         if pd.notna(picked_start):
             start_s = float(picked_start)

@@ -3,9 +3,10 @@ Hovering a point shows its transcript snippet; clicking it opens the call."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from dashboards import data, geo, widgets
+from dashboards import basemap, data, geo, settings, widgets
 
 lake = widgets.current_lake()
 st.title("Map")
@@ -41,17 +42,41 @@ left.metric("Places", len(points))
 mid.metric("Calls", points["call_uid"].nunique() if not points.empty else 0)
 right.metric("Incident types", points["incident_type"].nunique() if not points.empty else 0)
 
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def tiles_reachable(url: str) -> bool:
+    return basemap.style_reachable(url)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def offline_basemap(
+    lake_uri: str, outline_files: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, object]]]:
+    paths = basemap.street_paths(data.query("street_points", lake))
+    return paths, basemap.street_labels(paths), basemap.read_outlines(outline_files)
+
+
+style = settings.map_style()
+online = style != settings.OFFLINE and tiles_reachable(style)
+base_layers = []
+if not online:
+    base_layers = basemap.layers(*offline_basemap(lake.uri, tuple(settings.outline_files())))
+
 if points.empty:
     st.info("No geocoded calls match this window and these filters.")
 else:
     event = st.pydeck_chart(
-        geo.deck(points, layers),
+        geo.deck(points, layers, basemap=base_layers, map_style=style if online else None),
         on_select="rerun",
         selection_mode="single-object",
         key="map_chart",
         height=560,
     )
-    st.caption(geo.legend())
+    st.caption(
+        geo.legend()
+        + ("" if online else " · offline basemap: county outline and the gazetteer's streets")
+    )
     picked = geo.selected_call(event.selection if event else None)
     if picked:
         st.switch_page(widgets.CALL_PAGE, query_params=widgets.call_params(*picked))

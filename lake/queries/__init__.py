@@ -34,6 +34,7 @@ from lake.queries.calls import (
     map_points,
 )
 from lake.queries.health import freshness, quarantine_summary, recent_quarantine
+from lake.queries.reference import street_points
 from lake.queries.search import EmptySearch, parse_query, search_calls, search_words
 from lake.queries.search_index import build_search_index, search_fts
 from lake.queries.window import Window, open_lake
@@ -71,6 +72,7 @@ __all__ = [
     "search_calls",
     "search_fts",
     "search_words",
+    "street_points",
     "transcription_quality",
     "transcripts_by_model",
 ]

@@ -126,8 +126,11 @@ SELECT c.call_uid, c.call_date, c.start_time, c.stop_time, c.system, c.talkgroup
        c.talkgroup_tag, c.talkgroup_description, c.talkgroup_group AS agency, c.duration_s,
        c.freq_hz, c.emergency, c.encrypted, c.source, c.ingested_at,
        coalesce(list_transform(c.units, u -> coalesce(u.tag, u.unit_id::VARCHAR)), []::VARCHAR[]) AS units,
+       coalesce(list_transform(c.units, u -> {'unit': coalesce(u.tag, u.unit_id::VARCHAR), 'pos_s': u.pos_s}),
+                []) AS unit_turns,
        c.audio_key AS raw_audio_key, n.audio_key AS normalized_audio_key,
-       coalesce(n.audio_key, c.audio_key) AS audio_key, n.tier, n.snr_db, n.speech_ratio
+       coalesce(n.audio_key, c.audio_key) AS audio_key, n.tier, n.snr_db, n.speech_ratio,
+       coalesce(n.chain, []::VARCHAR[]) AS chain
 FROM raw_calls c
 LEFT JOIN normalized_audio n ON n.call_uid = c.call_uid AND n.call_date = $call_date
 WHERE c.call_date = $call_date AND c.call_uid = $call_uid

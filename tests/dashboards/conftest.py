@@ -21,6 +21,8 @@ def app_lake(tmp_path_factory: pytest.TempPathFactory) -> SmallLake:
 @pytest.fixture
 def app_env(app_lake: SmallLake, monkeypatch: pytest.MonkeyPatch) -> SmallLake:
     monkeypatch.setenv("SCANLAKE_LAKE_URI", app_lake.location.uri)
+    # No tile server is reachable from tests (nor should one be asked): the offline basemap.
+    monkeypatch.setenv("SCANLAKE_MAP_STYLE", "offline")
     for name in ("SCANLAKE_DASHBOARD_AUTH", "SCANLAKE_DASHBOARD_PASSWORD", "DAGSTER_HOME"):
         monkeypatch.delenv(name, raising=False)
     return app_lake

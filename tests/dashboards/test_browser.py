@@ -53,7 +53,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def app_url(app_lake: SmallLake, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
-    env = dict(os.environ, SCANLAKE_LAKE_URI=app_lake.location.uri)
+    env = dict(os.environ, SCANLAKE_LAKE_URI=app_lake.location.uri, SCANLAKE_MAP_STYLE="offline")
     for name in ("SCANLAKE_DASHBOARD_AUTH", "SCANLAKE_DASHBOARD_PASSWORD", "DAGSTER_HOME"):
         env.pop(name, None)
     log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")

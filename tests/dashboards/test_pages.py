@@ -9,6 +9,7 @@ import time
 import pyarrow as pa
 
 from dashboards import data
+from dashboards.passages import escape_markdown
 from lake import LakeLocation, delta, objects
 from lake.objects import ObjectStore
 from lake.tables import RAW_CALLS
@@ -151,6 +152,17 @@ def test_call_page_plays_from_a_picked_word(app_env):
     assert list(entities["label"]) == ["UNIT", "UNIT", "INCIDENT_TYPE", "ADDRESS"]
     (places,) = deck_specs(at)
     assert places["layers"][0]["data"][0]["place"] == "1220 OAK ST"
+
+
+def test_call_page_shows_readable_text_with_the_unit_that_spoke(app_env):
+    uid = app_env.calls_of(0)[0]
+    at = open_app("views/call.py", call=uid, date=app_env.start_of[uid].date().isoformat())
+    at.selectbox(key="call_model").set_value("tiny.en").run()
+    shown = [m.value for m in at.markdown]
+    assert "**Transcript**" in shown
+    expected = "**Dispatch A:** " + escape_markdown(SCENARIOS[0].text)
+    assert expected in shown, shown
+    assert at.button_group[0].options  # the word chips stay beside the text
 
 
 def test_call_page_unknown_call(app_env):
