@@ -145,7 +145,10 @@ def layers(paths: pd.DataFrame, labels: pd.DataFrame, outlines: list[dict[str, o
                 id="basemap-labels",
                 get_position=["lon", "lat"],
                 get_text="street",
-                get_size=11,
+                # sized in metres: names shrink out of the way as the map zooms out
+                get_size=45,
+                size_units="meters",
+                size_max_pixels=13,
                 get_color=LABEL_RGB,
                 pickable=False,
             )
