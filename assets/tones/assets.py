@@ -67,7 +67,7 @@ def tones_layer(
     yield dg.MaterializeResult(asset_key="tone_scans", metadata=scans)
 
 
-@dg.asset_check(asset="tones", partitions_def=call_date_partitions, blocking=True)
+@dg.asset_check(asset="tones", partitions_def=call_date_partitions)
 def tones_belong_to_scanned_calls(
     context: dg.AssetCheckExecutionContext, lake: LakeResource
 ) -> dg.AssetCheckResult:
