@@ -9,12 +9,13 @@ from assets.entities import assets as entities
 from assets.geo import assets as geo
 from assets.maintenance import assets as maintenance
 from assets.raw import assets as raw
+from assets.tones import assets as tones
 from assets.transcripts import assets as transcripts
 from orchestration.executors import multiprocess
 from orchestration.jobs import build_jobs
 from orchestration.resources import build_resources
 
-LAYERS = [raw.defs, audio.defs, transcripts.defs, entities.defs, geo.defs, alerts.defs, maintenance.defs]
+LAYERS = [raw.defs, audio.defs, tones.defs, transcripts.defs, entities.defs, geo.defs, alerts.defs, maintenance.defs]
 
 defs = dg.Definitions.merge(
     *LAYERS,

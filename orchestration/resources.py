@@ -17,6 +17,7 @@ from resources.broadcastify.resource import BroadcastifyResource
 from resources.geocoding.resource import GeocoderResource
 from resources.lake import LakeResource
 from resources.notify.resource import NotifierResource
+from resources.tones import ToneDetectorResource
 from resources.trunk_recorder.resource import TrunkRecorderSource
 
 
@@ -85,6 +86,7 @@ def build_resources() -> dict[str, Any]:
         "notifier": NotifierResource(
             **_kw(config_path="SCANLAKE_ALERTS_CONFIG", audio_base_url="SCANLAKE_AUDIO_BASE_URL")
         ),
+        "tone_detector": ToneDetectorResource(**_kw(stations_path="SCANLAKE_TONES_CONFIG")),
         # A list cannot come from one EnvVar; the folders are paths, not secrets.
         "trunk_recorder": TrunkRecorderSource(
             capture_dirs=_list_env("SCANLAKE_TRUNK_RECORDER_DIRS")

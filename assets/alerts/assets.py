@@ -49,7 +49,7 @@ def _days(notifier: NotifierResource, day: dt.date | None = None) -> set[dt.date
     key="alerts",
     group_name="alerts",
     partitions_def=call_date_partitions,
-    deps=["transcripts", "transcript_words", "entities", "locations"],
+    deps=["transcripts", "transcript_words", "entities", "locations", "tones"],
     kinds={"deltalake", "python"},
     tags={"layer": "alerts"},
 )

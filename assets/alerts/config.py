@@ -40,6 +40,7 @@ _GROUP_KEYS = {
     "not_regexes",
     "veto",
     "veto_regexes",
+    "tones",
 } | _FILTER_KEYS
 _SUB_KEYS = {"name", "groups", "channels"} | _FILTER_KEYS
 _CHANNEL_KEYS = {"url_env", "signing_secret_env", "resend_in_doubt"}
@@ -68,6 +69,8 @@ class KeywordGroup:
     negations: tuple[Term, ...] = ()
     vetoes: tuple[Term, ...] = ()
     filters: Filters = field(default_factory=Filters)
+    # tone-outs: station names of the tones layer's station plan; paging one is a match
+    tones: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -158,9 +161,12 @@ def _group(name: str, spec: Any, where: str) -> KeywordGroup:
         vetoes += tuple(Term.pattern(t) for t in _strings(spec.get("veto_regexes", []), where))
     except ValueError as exc:
         raise BadAlertConfig(where, str(exc)) from exc
-    if not terms:
-        raise BadAlertConfig(where, "a keyword group needs at least one word, phrase or regex")
-    return KeywordGroup(name, terms, negations, vetoes, _filters(spec, where))
+    stations = frozenset(_strings(spec.get("tones", []), where))
+    if not terms and not stations:
+        raise BadAlertConfig(
+            where, "a keyword group needs at least one word, phrase, regex or tone station"
+        )
+    return KeywordGroup(name, terms, negations, vetoes, _filters(spec, where), stations)
 
 
 def _subscription(

@@ -18,10 +18,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from assets.alerts.config import AlertConfig, Filters
-from assets.alerts.matching import Word, WordIndex, match_group, words_from_text
+from assets.alerts.matching import Term, Word, WordIndex, match_group, words_from_text
 from lake import delta
 from lake.location import LakeLocation
-from lake.tables import ALERTS, ENTITIES, LOCATIONS, RAW_CALLS, TRANSCRIPT_WORDS, TRANSCRIPTS
+from lake.tables import ALERTS, ENTITIES, LOCATIONS, RAW_CALLS, TONES, TRANSCRIPT_WORDS, TRANSCRIPTS
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class CallContext:
     audio_key: str | None = None
     incident_types: set[str] = field(default_factory=set)
     places: list[Place] = field(default_factory=list)
+    # station paged -> (start_s, end_s) of its first tone-out in the call
+    tone_outs: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class AlertInputs:
     calls: pa.Table
     entities: pa.Table
     locations: pa.Table
+    tones: pa.Table | None = None
 
 
 def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = None) -> AlertInputs:
@@ -92,6 +95,7 @@ def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = Non
         ),
         entities=entities,
         locations=locations,
+        tones=delta.read(location, TONES, ["call_uid", "station", "start_s", "end_s"], part),
     )
 
 
@@ -128,6 +132,12 @@ def contexts(inputs: AlertInputs, incident_labels: Iterable[str]) -> list[CallCo
             Place(loc["entity_id"], loc["query"], loc["lat"], loc["lon"], loc["score"])
         )
 
+    tone_outs: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    tones = inputs.tones.to_pylist() if inputs.tones is not None else []
+    for tone in sorted(tones, key=lambda r: r["start_s"]):
+        if tone["station"]:
+            tone_outs[tone["call_uid"]].setdefault(tone["station"], (tone["start_s"], tone["end_s"]))
+
     out = []
     for uid, t in sorted(newest.items()):
         found = sorted(words.get((uid, t["model_id"]), []), key=lambda w: w.index)
@@ -142,6 +152,7 @@ def contexts(inputs: AlertInputs, incident_labels: Iterable[str]) -> list[CallCo
             ctx.start_time = call["start_time"]
             ctx.audio_key = call["audio_key"]
         ctx.incident_types = incidents.get(uid, set())
+        ctx.tone_outs = tone_outs.get(uid, {})
         # best-scored first, so an alert without a geofence shows the likeliest place
         ctx.places = sorted(
             places.get(uid, []), key=lambda p: (p.score is None, -(p.score or 0.0), p.entity_id)
@@ -178,7 +189,8 @@ def evaluate(
         index = WordIndex(ctx.words)
         for group in config.groups.values():
             match = match_group(index, group.terms, group.negations, group.vetoes)
-            if match is None:
+            paged = _tone_out(group.tones, ctx, index, group.vetoes)
+            if match is None and paged is None:
                 continue
             ok, place = passes(group.filters, ctx)
             if not ok:
@@ -192,11 +204,11 @@ def evaluate(
                     "call_date": ctx.call_date,
                     "keyword_group": group.name,
                     "model_id": ctx.model_id,
-                    "matched_terms": match.terms,
-                    "matched_words": match.matched_words(),
-                    "match_start_s": match.start_s,
-                    "match_end_s": match.end_s,
-                    "snippet": match.snippet(config.snippet_words),
+                    "matched_terms": (match.terms if match else []) + ([f"tone:{paged[0]}"] if paged else []),
+                    "matched_words": match.matched_words() if match else [],
+                    "match_start_s": match.start_s if match else paged[1][0],  # type: ignore[index]
+                    "match_end_s": match.end_s if match else paged[1][1],  # type: ignore[index]
+                    "snippet": match.snippet(config.snippet_words) if match else _tone_snippet(paged, ctx, config.snippet_words),
                     "system": ctx.system,
                     "talkgroup": ctx.talkgroup,
                     "talkgroup_tag": ctx.talkgroup_tag,
@@ -213,6 +225,22 @@ def evaluate(
                 }
             )
     return pa.Table.from_pylist(rows, schema=ALERTS.schema)
+
+
+def _tone_out(
+    stations: frozenset[str], ctx: CallContext, index: WordIndex, vetoes: Iterable[Term]
+) -> tuple[str, tuple[float, float]] | None:
+    """The first of ``stations`` the call's tones page (a veto in the words still holds)."""
+    paged = [(times, name) for name, times in ctx.tone_outs.items() if name in stations]
+    if not paged or any(index.find(v) for v in vetoes):
+        return None
+    times, name = min(paged)
+    return name, times
+
+
+def _tone_snippet(paged: tuple[str, tuple[float, float]] | None, ctx: CallContext, words: int) -> str:
+    spoken = " ".join(w.text.strip() for w in ctx.words[: 2 * words] if w.text.strip())
+    return f"Tone-out: {paged[0] if paged else ''}" + (f" — {spoken}" if spoken else "")
 
 
 def subscribed_channels(config: AlertConfig, group: str, ctx: CallContext) -> list[str]:
