@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from lake.queries.window import Window
@@ -232,9 +233,12 @@ def _one_call(
 def call_detail(
     con: duckdb.DuckDBPyConnection, call_uid: str, call_date: dt.date | None = None
 ) -> dict[str, object] | None:
-    """One call's metadata and audio keys, or None when there is no such call."""
+    """One call's metadata and audio keys, or None when there is no such call. List
+    columns (units, unit turns, the audio chain) come back as Python lists."""
     frame = con.execute(CALL_DETAIL_SQL, _one_call(con, call_uid, call_date)).df()
-    return None if frame.empty else frame.iloc[0].to_dict()
+    if frame.empty:
+        return None
+    return {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in frame.iloc[0].to_dict().items()}
 
 
 def call_transcripts(
