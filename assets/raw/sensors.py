@@ -14,6 +14,7 @@ import dagster as dg
 from assets.raw.cursor import Batch, BatchState, IngestCursor, batch_state
 from assets.raw.ingest import ingest
 from assets.raw.lanes import BATCH_TAG, LANE_TAG, LIVE_JOB, LIVE_LANE
+from assets.raw.validate import place
 from lake import delta
 from lake.tables import RAW_QUARANTINE
 from resources.broadcastify.resource import BroadcastifyResource
@@ -54,8 +55,8 @@ def _run_requests(batch_id: str, by_day: dict[str, dict[str, object]]) -> Iterat
         )
 
 
-def _today() -> str:
-    return dt.datetime.now(dt.UTC).date().isoformat()
+def _today(now: dt.datetime) -> str:
+    return now.astimezone(dt.UTC).date().isoformat()
 
 
 @dg.sensor(
@@ -73,6 +74,7 @@ def trunk_recorder_sensor(
         return dg.SkipReason("no capture folders configured (SCANLAKE_TRUNK_RECORDER_DIRS)")
     cursors: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     requests: list[dg.RunRequest] = []
+    now = dt.datetime.now(dt.UTC)
     for capture_dir in trunk_recorder.capture_dirs:
         cursor = IngestCursor.loads(cursors.get(capture_dir))
         _settle(context.instance, cursor, ordered=True)
@@ -80,11 +82,14 @@ def trunk_recorder_sensor(
         found = trunk_recorder.scan(capture_dir, after)
         if found.deliveries or found.problems:
             upto = found.position
-            days: set[str] = {d.meta.call_date.isoformat() for d in found.deliveries}
-            if found.problems and not days:
-                days = {_today()}
+            # a call whose day has no partition is a problem, filed with today's run
+            placed = [place(d, now) for d in found.deliveries]
+            days = {d.meta.call_date.isoformat() for d in placed if isinstance(d, CallDelivery)}
+            if not days:
+                days = {_today(now)}
             window = {
-                "capture_windows": [{"capture_dir": capture_dir, "after": after, "upto": upto}]
+                "capture_windows": [{"capture_dir": capture_dir, "after": after, "upto": upto}],
+                "checked_at": now.isoformat(),
             }
             # A batch requested again after a failure needs a fresh run key, or Dagster skips it.
             batch_id = (
@@ -110,15 +115,20 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: LakeResource) -> d
     landing = LandingZone(lake.objects)
     busy = cursor.inflight_refs
     keys = [k for k in landing.pending() if k not in busy][:MAX_LANDING_BATCH]
+    now = dt.datetime.now(dt.UTC)
     by_day: dict[str, list[str]] = defaultdict(list)
-    for item in landing.read(keys):
-        day = item.meta.call_date.isoformat() if isinstance(item, CallDelivery) else _today()
+    for item in (place(i, now) for i in landing.read(keys)):
+        day = item.meta.call_date.isoformat() if isinstance(item, CallDelivery) else _today(now)
         by_day[day].append(item.source_ref)
     requests: list[dg.RunRequest] = []
     if by_day:
         batch_id = f"landing-{hashlib.sha1(''.join(keys).encode()).hexdigest()[:12]}-{int(time.time() * 1000)}"
+        checked = now.isoformat()
         requests = list(
-            _run_requests(batch_id, {day: {"landing_keys": refs} for day, refs in by_day.items()})
+            _run_requests(
+                batch_id,
+                {day: {"landing_keys": refs, "checked_at": checked} for day, refs in by_day.items()},
+            )
         )
         cursor.add(Batch(batch_id, refs=keys, runs=len(by_day), requested_at=time.time()))
     return dg.SensorResult(run_requests=requests, cursor=cursor.dumps())

@@ -10,9 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 
 from resources.bounds import INT64_MAX, INT64_MIN, LIMITS, Limits, OutOfBounds, check_call_date
-from resources.calls import AUDIO_TYPES, CallMeta, MalformedCall, ValueOutOfRange, sniff_audio
+from resources.calls import (
+    AUDIO_TYPES,
+    CallDelivery,
+    CallMeta,
+    MalformedCall,
+    ValueOutOfRange,
+    sniff_audio,
+)
 
 # Longer than any real transmission; a larger value means a broken clock or a broken file.
 MAX_CALL_DURATION_S = 4 * 3600.0
@@ -117,3 +125,23 @@ def _labels(meta: CallMeta) -> list[tuple[str, str]]:
     out = [(k, v) for k, v in named.items() if isinstance(v, str)]
     out += [(f"units[{i}].tag", u.tag) for i, u in enumerate(meta.units) if isinstance(u.tag, str)]
     return out
+
+
+def place(item: CallDelivery | MalformedCall, now: dt.datetime) -> CallDelivery | MalformedCall:
+    """A delivery whose day no partition holds becomes its ``DateOutOfRange`` problem, so
+    nothing downstream ever asks for that day's partition."""
+    if isinstance(item, MalformedCall):
+        return item
+    try:
+        check_date(item.meta, item.source_ref, now)
+    except MalformedCall as exc:
+        return exc
+    return item
+
+
+def split_days(days: Iterable[dt.date], now: dt.datetime, limits: Limits = LIMITS) -> tuple[list[dt.date], list[dt.date]]:
+    """Days that have a partition, and days that do not (their calls are quarantined)."""
+    last = limits.last_call_date(now)
+    inside = sorted(d for d in days if limits.first_call_date <= d <= last)
+    outside = sorted(d for d in days if not limits.first_call_date <= d <= last)
+    return inside, outside
