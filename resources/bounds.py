@@ -96,6 +96,10 @@ def check_int64(value: int, what: str) -> int:
 def check_label(value: str, what: str, limits: Limits = LIMITS) -> str:
     if len(value) > limits.max_label_chars:
         raise OutOfBounds(f"{what} of {len(value)} characters, over the {limits.max_label_chars} cap")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, from a JSON "\ud800" escape
+        raise OutOfBounds(f"{what} is not valid Unicode text") from None
     return value
 
 

@@ -54,11 +54,11 @@ def ingest(
     def quarantine(source: str, ref: str, uid: str | None, reason: str, detail: str) -> None:
         problems.append(
             dict(
-                source=source,
-                source_ref=ref,
-                call_uid=uid,
+                source=_text(source),
+                source_ref=_text(ref),
+                call_uid=_text(uid) if uid is not None else None,
                 reason=reason,
-                detail=detail,
+                detail=_text(detail)[:2000],
                 quarantined_at=now,
             )
         )
@@ -123,6 +123,12 @@ def ingest(
         ingested_refs=ingested,
         duplicates=duplicates,
     )
+
+
+def _text(value: str) -> str:
+    """Text a Delta table can hold: a file name's undecodable bytes (surrogate escapes) and
+    lone surrogates from JSON escapes are written out, never allowed to fail the batch."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _uid_or_none(item: CallDelivery) -> str | None:

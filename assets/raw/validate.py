@@ -12,7 +12,15 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 
-from resources.bounds import INT64_MAX, INT64_MIN, LIMITS, Limits, OutOfBounds, check_call_date
+from resources.bounds import (
+    INT64_MAX,
+    INT64_MIN,
+    LIMITS,
+    Limits,
+    OutOfBounds,
+    check_call_date,
+    check_label,
+)
 from resources.calls import (
     AUDIO_TYPES,
     CallDelivery,
@@ -74,10 +82,10 @@ def check_call(meta: CallMeta, source_ref: str, now: dt.datetime, limits: Limits
         if not isinstance(number, int | float) or not math.isfinite(number):
             raise ValueOutOfRange(source_ref, f"{what} is not a finite number")
     for what, text in _labels(meta):
-        if len(text) > limits.max_label_chars:
-            raise ValueOutOfRange(
-                source_ref, f"{what} of {len(text)} characters, over the {limits.max_label_chars} cap"
-            )
+        try:
+            check_label(text, what, limits)
+        except OutOfBounds as exc:
+            raise ValueOutOfRange(source_ref, str(exc)) from None
 
 
 def check_audio(audio: bytes, declared_ext: str, source_ref: str, limits: Limits = LIMITS) -> str:
