@@ -43,6 +43,9 @@ class RawCallsConfig(dg.Config):
     # Days without a partition (before the first call date, past today plus the clock
     # skew) whose capture-folder calls this run quarantines as date_out_of_range.
     out_of_range_days: list[str] = []
+    # Set by a sensor when these calls' runs failed every time: the error of the last one.
+    # The run quarantines every call it was given as retries_exhausted, reading no audio.
+    retries_exhausted: str = ""
 
 
 @dg.asset(
@@ -79,6 +82,9 @@ def raw_calls(
     folder_items += [place(i, now) for i in _out_of_range_items(config, trunk_recorder)]
     landing_keys = config.landing_keys if from_sensor else _landing_keys_for(landing, day, now)
     landing_items = [i for i in map(lambda i: place(i, now), landing.read(landing_keys)) if _on_day(i, day)]
+    if config.retries_exhausted:
+        folder_items = [_given_up(i, config.retries_exhausted) for i in _all_window_items(config, trunk_recorder)]
+        landing_items = [_given_up(i, config.retries_exhausted) for i in landing.read(landing_keys)]
 
     batches = [
         ingest(folder_items, store, source="trunk-recorder", existing=existing),
@@ -125,6 +131,19 @@ def _folder_items(
     for found in source.scan_day(day):
         yield from found.problems
         yield from found.deliveries
+
+
+def _all_window_items(
+    config: RawCallsConfig, source: TrunkRecorderSource
+) -> Iterator[CallDelivery | MalformedCall]:
+    for window in config.capture_windows:
+        found = source.scan_window(window.capture_dir, window.after, window.upto)
+        yield from found.problems
+        yield from found.deliveries
+
+
+def _given_up(item: CallDelivery | MalformedCall, error: str) -> MalformedCall:
+    return MalformedCall(item.source_ref, "retries_exhausted", error)
 
 
 def _out_of_range_items(
