@@ -69,3 +69,13 @@ def test_a_capture_window_that_keeps_failing_is_quarantined_and_passed(lake_reso
         assert after.run_requests == []  # the watermark moved past the given-up window
     [row] = delta.read(lake_resource.location, RAW_QUARANTINE).to_pylist()
     assert (row["source_ref"], row["reason"]) == (str(json_path), "retries_exhausted")
+
+
+def test_a_retried_landing_batch_skips_calls_an_earlier_attempt_acknowledged(lake_resource):
+    # A run that committed, acknowledged one call and then failed: its retry must not fail
+    # on the call that is gone, or the batch could never succeed.
+    landing = LandingZone(lake_resource.objects)
+    first = landing.put("upload", meta(701), wav_bytes(), "wav")
+    second = landing.put("upload", meta(702, 5), wav_bytes(), "wav")
+    landing.ack(first)
+    assert [d.source_ref for d in landing.read([first, second])] == [second]
