@@ -30,6 +30,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from resources.bounds import LIMITS
 from resources.calls import (
@@ -51,6 +52,7 @@ from resources.trunk_recorder.walk import (
     untouched_since,
 )
 
+T = TypeVar("T", dt.date, dt.datetime)
 SOURCE = "trunk-recorder"
 DEFAULT_SETTLE_S = 5.0
 # Wider than any timezone offset plus a call spanning local midnight.
@@ -125,11 +127,11 @@ def scan_day(
     now_ns = time.time_ns() if now_ns is None else now_ns
     limit = now_ns - int(settle_s * 1e9)
     day_start = dt.datetime.combine(day, dt.time(), dt.UTC)
-    window = (day_start - _NAME_SLACK, day_start + dt.timedelta(days=1) + _NAME_SLACK)
+    window = (_shift(day_start, -_NAME_SLACK), _shift(day_start, dt.timedelta(days=1) + _NAME_SLACK))
 
     result = ScanResult()
     found: list[tuple[int, CallDelivery | MalformedCall]] = []
-    for folder_day, folder in day_folders(Path(capture_dir), day - _FOLDER_SLACK, day + _FOLDER_SLACK):
+    for folder_day, folder in day_folders(Path(capture_dir), _shift(day, -_FOLDER_SLACK), _shift(day, _FOLDER_SLACK)):
         for call in call_files(folder, folder_day):
             if call.json is not None:
                 if call.name and not window[0] <= call.name.start_time < window[1]:
@@ -167,6 +169,17 @@ def scan_dates(capture_dir: Path) -> list[dt.date]:
             elif call.json is not None or call.audio:
                 days.add(call.name_day())
     return sorted(days)
+
+
+def _shift(value: T, delta: dt.timedelta) -> T:
+    """``value + delta``, held at the calendar's ends (a folder named 9999/12/31)."""
+    try:
+        return value + delta  # type: ignore[return-value]
+    except OverflowError:
+        end = type(value).max if delta > dt.timedelta(0) else type(value).min
+        if isinstance(value, dt.datetime):
+            end = end.replace(tzinfo=value.tzinfo)  # type: ignore[call-arg]
+        return end  # type: ignore[return-value]
 
 
 def _near(day: dt.date, folder_day: dt.date) -> bool:

@@ -116,10 +116,12 @@ def audio_bytes(draw: st.DrawFn) -> bytes:
 
 _name_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00")
 stems = st.one_of(
-    st.builds(lambda tg, s, n: f"{tg}-{s}_851012500-call_{n}", st.integers(-5, 99999), st.integers(0, 5 * 10**9), st.integers(0, 99)),
+    st.builds(lambda tg, s, n: f"{tg}-{s}_851012500-call_{n}", st.integers(-5, 99999), st.integers(0, 10**16), st.integers(0, 99)),
     st.text(_name_chars, min_size=1, max_size=40).filter(lambda s: not s.startswith(".") and len(s.encode()) < 200),
 )
-folder_days = st.dates(min_value=dt.date(1960, 1, 1), max_value=dt.date(2200, 12, 31))
+folder_days = st.dates(min_value=dt.date(1960, 1, 1), max_value=dt.date(2200, 12, 31)) | st.sampled_from(
+    [dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date(2026, 11, 2)]
+)
 
 
 @dataclass(frozen=True)

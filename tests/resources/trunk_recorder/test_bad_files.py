@@ -123,3 +123,17 @@ def test_audio_alone_under_any_name_is_reported(capture_dir: Path, content: byte
     backfill = folder.scan_day(capture_dir, dt.date(2024, 5, 3), settle_s=0, now_ns=10**20)
     assert [p.reason for p in backfill.problems] == ["missing_json"]
     assert not any(isinstance(i, CallDelivery) for i in backfill.deliveries)
+
+
+def test_names_and_folders_at_the_ends_of_the_calendar_are_placed(capture_dir: Path) -> None:
+    # a name whose start is past year 9999, and day folders 1/1/1 and 9999/12/31
+    for year, month, day in [(1, 1, 1), (9999, 12, 31)]:
+        day_dir = capture_dir / "metro" / str(year) / str(month) / str(day)
+        day_dir.mkdir(parents=True)
+        (day_dir / "1-99999999999999_851012500-call_1.json").write_bytes(_json_with())
+        (day_dir / "1-99999999999999_851012500-call_1.wav").write_bytes(wav_bytes())
+    days = folder.scan_dates(capture_dir)
+    assert days == [dt.date(1, 1, 1), dt.date(9999, 12, 31)]
+    placed = [p.reason for d in days for p in folder.scan_day(capture_dir, d, settle_s=0, now_ns=10**20).problems]
+    assert placed == ["misplaced_call", "misplaced_call"]
+    assert len(folder.scan(capture_dir, 0, settle_s=0).deliveries) == 2
