@@ -15,6 +15,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 
+from lake.errors import ObjectNotFound
 from lake.objects import LANDING_PREFIX, ObjectStore, landing_key, rejected_key
 from resources.calls import CallDelivery, CallMeta, FreqHop, MalformedCallJson, MissingAudio, Unit
 
@@ -84,10 +85,17 @@ class LandingZone:
 
     def read(self, envelope_keys: list[str]) -> Iterator[CallDelivery | MalformedCallJson]:
         """Deliveries for the given envelopes; a broken envelope comes back as its error so
-        the caller can quarantine it without losing the others."""
+        the caller can quarantine it without losing the others. An envelope gone since it
+        was listed is skipped."""
         for key in envelope_keys:
             try:
-                envelope = json.loads(self.store.get(key))
+                raw = self.store.get(key)
+            except ObjectNotFound:
+                # acknowledged or set aside since it was listed (by an earlier attempt of
+                # the same batch): handled, and no reason to fail the others
+                continue
+            try:
+                envelope = json.loads(raw)
                 meta = meta_from_json(envelope["call"], key)
                 audio_key = str(envelope["audio_key"])
                 ext = str(envelope["audio_ext"])

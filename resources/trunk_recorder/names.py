@@ -44,13 +44,20 @@ def parse_call_stem(stem: str) -> CallName | None:
     if not m:
         return None
     ms = int((m["ms"] or "0").ljust(3, "0"))
-    return CallName(
+    if len(m["sec"]) > 12 or any(len(m[g] or "") > 19 for g in ("talkgroup", "freq", "slot", "num")):
+        return None  # not a time or a number any recorder writes: a name that does not parse
+    name = CallName(
         talkgroup=int(m["talkgroup"]),
         start_ms=int(m["sec"]) * 1000 + ms,
         freq_hz=int(m["freq"]),
         tdma_slot=int(m["slot"]) if m["slot"] is not None else None,
         call_num=int(m["num"]),
     )
+    try:
+        name.start_time  # noqa: B018 - a start past year 9999 is no start
+    except (OverflowError, ValueError, OSError):
+        return None
+    return name
 
 
 def call_stem(meta: CallMeta, call_num: int = 0, tdma_slot: int | None = None) -> str:

@@ -17,7 +17,11 @@ def meta(tg: int = 100, seconds: int = 0, duration: float = 4.0) -> CallMeta:
     )
 
 
-def delivery(m: CallMeta, ref: str, audio: bytes = b"RIFFdata", ext: str = "wav") -> CallDelivery:
+# the smallest WAV header the raw layer accepts as audio (the audio layer judges the rest)
+WAV = b"RIFF\x24\x00\x00\x00WAVEfmt "
+
+
+def delivery(m: CallMeta, ref: str, audio: bytes = WAV, ext: str = "wav") -> CallDelivery:
     return CallDelivery("trunk-recorder", ref, m, ext, lambda: audio)
 
 
@@ -32,7 +36,7 @@ def test_good_calls_become_rows_and_audio_objects(lake):
     row = batch.rows.to_pylist()[0]
     assert row["call_uid"] == "county-100-" + str(int(START.timestamp()))
     assert row["audio_key"] == f"audio/raw/system=county/date=2026-11-02/{row['call_uid']}.wav"
-    assert store.get(row["audio_key"]) == b"RIFFdata"
+    assert store.get(row["audio_key"]) == WAV
     assert row["units"][0]["tag"] == "Engine 12"
 
 
@@ -89,3 +93,29 @@ def test_two_deliveries_of_one_call_in_one_batch_give_one_row(lake):
         source="x",
     )
     assert batch.rows.num_rows == 1 and batch.duplicates == 1
+
+
+def test_audio_that_is_not_audio_is_quarantined_not_stored(lake):
+    # What was seen 5: a zero-byte audio file and random bytes named .wav
+    store = ObjectStore(lake)
+    batch = ingest(
+        [
+            delivery(meta(100), "empty.json", audio=b""),
+            delivery(meta(200), "noise.json", audio=bytes(range(256)) * 4),
+            delivery(meta(300), "good.json"),
+        ],
+        store,
+        source="trunk-recorder",
+    )
+    assert batch.rows["source_ref"].to_pylist() == ["good.json"]
+    reasons = dict(zip(batch.quarantine["source_ref"].to_pylist(), batch.quarantine["reason"].to_pylist(), strict=True))
+    assert reasons == {"empty.json": "bad_audio", "noise.json": "bad_audio"}
+    assert len(list(store.list("audio"))) == 1
+
+
+def test_a_value_past_int64_fails_its_call_not_the_batch(lake):
+    # What was seen 2: a talkgroup of 2^64 made pa.Table.from_pylist raise for the batch
+    items = [delivery(meta(2**64), "big.json"), delivery(meta(10**29, 5), "huge.json"), delivery(meta(100), "ok.json")]
+    batch = ingest(items, ObjectStore(lake), source="trunk-recorder")
+    assert batch.rows["source_ref"].to_pylist() == ["ok.json"]
+    assert sorted(batch.quarantine["reason"].to_pylist()) == ["value_out_of_range", "value_out_of_range"]
