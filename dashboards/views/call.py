@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data, geo, widgets
+from dashboards.markdown import md
 
 lake = widgets.current_lake()
 st.title("Call detail")
@@ -28,11 +29,11 @@ if not call_uid:
 call_date = requested_date()
 detail = data.call_detail(lake, call_uid, call_date)
 if detail is None:
-    st.error(f"No call {call_uid!r} in the lake.")
+    st.error(f"No call {md(call_uid)} in the lake.")
     st.stop()
 call_date = widgets.call_params(call_uid, detail["call_date"])["date"]
 
-st.subheader(f"{detail['talkgroup_tag'] or detail['talkgroup']} · {detail['agency'] or ''}")
+st.subheader(f"{md(detail['talkgroup_tag'] or detail['talkgroup'])} · {md(detail['agency'])}")
 cols = st.columns(4)
 cols[0].metric("Start", widgets.when(detail["start_time"])[11:19])
 cols[1].metric("Duration", f"{detail['duration_s']:.1f} s")
@@ -40,10 +41,10 @@ cols[2].metric("Audio tier", detail["tier"] if isinstance(detail["tier"], str) e
 cols[3].metric("SNR", f"{detail['snr_db']:.0f} dB" if pd.notna(detail["snr_db"]) else "–")
 units = list(detail["units"])
 st.caption(
-    f"{widgets.when(detail['start_time'])} · {detail['system']} talkgroup {detail['talkgroup']}"
-    + (f" · units: {', '.join(units)}" if units else "")
+    f"{widgets.when(detail['start_time'])} · {md(detail['system'])} talkgroup {detail['talkgroup']}"
+    + (f" · units: {md(', '.join(units))}" if units else "")
     + (" · :red[EMERGENCY]" if detail["emergency"] is True else "")
-    + f" · `{call_uid}`"
+    + f" · {md(call_uid)}"
 )
 
 transcripts = data.query("call_transcripts", lake, call_uid, call_date)
@@ -56,12 +57,12 @@ else:
     words = data.query("call_words", lake, call_uid, model, call_date)
     chosen = transcripts.set_index("model_id").loc[model]
     confidence = f" · confidence {chosen['confidence']:.2f}" if pd.notna(chosen["confidence"]) else ""
-    st.caption(f"model `{model}`{confidence}")
+    st.caption(f"model {md(model)}{confidence}")
     if words.empty:
-        st.write(chosen["text"] or "*(no speech)*")
+        st.markdown(md(chosen["text"]) or "*(no speech)*")
     else:
         labels = {
-            int(w.word_index): f"{w.word} · {w.start_s:.1f}s" if pd.notna(w.start_s) else w.word
+            int(w.word_index): f"{md(w.word)} · {w.start_s:.1f}s" if pd.notna(w.start_s) else md(w.word)
             for w in words.itertuples(index=False)
         }
         picked = st.pills(
