@@ -7,6 +7,10 @@ load an image (a tracking pixel) in every viewer's browser, and ``[click](javasc
 a link. Every ASCII punctuation character may be backslash-escaped in CommonMark, so
 escaping all of them leaves nothing for the parser to build an image, link, autolink, HTML
 tag, heading, list, table, code span or formula from; the reader sees the text as it was.
+
+Escapes are not enough for GitHub's literal autolinks (``http://...``, ``www.``, an email):
+remark-gfm finds those in the text after escapes are decoded. A WORD JOINER (U+2060,
+invisible, not a space) after the scheme, after ``www`` and after ``@`` breaks its patterns.
 """
 
 from __future__ import annotations
@@ -15,10 +19,14 @@ import re
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _SPACE = re.compile(r"\s+")
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|xmpp)(?=:)|\b(www)(?=\.)|(@)")
+JOINER = "\u2060"
 
 
 def md(value: object) -> str:
-    """``value`` as Markdown that renders as exactly its text, on one line."""
+    """``value`` as Markdown that renders as its text on one line (with invisible joiners
+    where a link would otherwise form)."""
     if value is None:
         return ""
-    return _PUNCTUATION.sub(r"\\\1", _SPACE.sub(" ", str(value)).strip())
+    text = _AUTOLINK.sub(lambda m: m.group(0) + JOINER, _SPACE.sub(" ", str(value)).strip())
+    return _PUNCTUATION.sub(r"\\\1", text)
