@@ -39,7 +39,7 @@ def recent() -> None:
                 if isinstance(alert.location, str):
                     st.caption(f"At {md(alert.location)}")
                 for state in alert.deliveries:
-                    st.caption(md(state))
+                    st.caption(state)  # channel names and states: our own config and codes
                 if isinstance(alert.last_error, str):
                     st.caption(f"Last error: {md(alert.last_error)}")
             with body:

@@ -155,7 +155,7 @@ def test_call_page_plays_from_a_picked_word(app_env):
 
 def test_call_page_unknown_call(app_env):
     at = open_app("views/call.py", call="clarkco-1-2")
-    assert [e.value for e in at.error] == ["No call 'clarkco-1-2' in the lake."]
+    assert [e.value for e in at.error] == [r"No call clarkco\-1\-2 in the lake."]
     assert not at.get("audio")
 
 
