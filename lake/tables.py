@@ -372,6 +372,26 @@ ALERT_DELIVERIES = _spec(
     "is committed with a Delta app transaction that claims it, so no attempt is sent twice.",
 )
 
+REMOVED_ROWS = pa.struct([_f("table_name", pa.string()), _f("rows", pa.int64())])
+
+REDACTIONS = _spec(
+    "redactions",
+    [
+        _f("redaction_id", pa.string(), False),
+        _f("call_uid", pa.string(), False),
+        _f("call_date", pa.date32()),
+        _f("requested_by", pa.string(), False),
+        _f("reason", pa.string()),
+        _f("redacted_at", UTC_TS, False),
+        _f("rows_removed", pa.list_(REMOVED_ROWS)),
+        _f("objects_removed", pa.list_(pa.string())),
+        _f("files_vacuumed", pa.int64()),
+    ],
+    key=("redaction_id",),
+    description="Audit trail of takedowns: who removed which call, when and why, and what was "
+    "removed (rows per table, object keys). The call's own data is gone; this row stays.",
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
@@ -388,6 +408,7 @@ TABLES: dict[str, TableSpec] = {
         GAZETTEER,
         ALERTS,
         ALERT_DELIVERIES,
+        REDACTIONS,
     )
 }
 
