@@ -17,6 +17,7 @@ from resources.broadcastify.resource import BroadcastifyResource
 from resources.geocoding.resource import GeocoderResource
 from resources.lake import LakeResource
 from resources.notify.resource import NotifierResource
+from resources.retention import RetentionResource, env_var
 from resources.trunk_recorder.resource import TrunkRecorderSource
 
 
@@ -84,6 +85,9 @@ def build_resources() -> dict[str, Any]:
         ),
         "notifier": NotifierResource(
             **_kw(config_path="SCANLAKE_ALERTS_CONFIG", audio_base_url="SCANLAKE_AUDIO_BASE_URL")
+        ),
+        "retention": RetentionResource(
+            **_int_kw(**{f"{name}_days": env_var(name) for name in RetentionResource().policy().days})
         ),
         # A list cannot come from one EnvVar; the folders are paths, not secrets.
         "trunk_recorder": TrunkRecorderSource(
