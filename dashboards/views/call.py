@@ -8,11 +8,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboards import data, geo, widgets
+from dashboards import admin, data, geo, widgets
 from dashboards.markdown import md
 
 lake = widgets.current_lake()
 st.title("Call detail")
+admin.show_outcome()
 
 
 def requested_date() -> dt.date | None:
@@ -98,3 +99,5 @@ with right:
 if len(transcripts) > 1:
     st.markdown("**Every model's transcript**")
     st.dataframe(transcripts[["model_id", "text", "confidence", "flags"]], hide_index=True)
+
+admin.redact_action(lake, call_uid)
