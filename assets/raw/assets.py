@@ -14,7 +14,7 @@ from assets.raw import checks, sensors
 from assets.raw.ingest import ingest
 from assets.raw.partitions import call_date_partitions
 from lake import delta
-from lake.tables import RAW_CALLS, RAW_QUARANTINE
+from lake.tables import RAW_CALLS, RAW_QUARANTINE, REDACTIONS
 from resources.calls import CallDelivery, MalformedCall
 from resources.lake import LakeResource
 from resources.landing import LandingZone
@@ -70,9 +70,11 @@ def raw_calls(
     landing_keys = config.landing_keys if from_sensor else _landing_keys_for(landing, day)
     landing_items = [i for i in landing.read(landing_keys) if _on_day(i, day)]
 
+    # Taken-down calls stay out, however often their recorder or uploader sends them again.
+    redacted = frozenset(delta.read(location, REDACTIONS, columns=["call_uid"])["call_uid"].to_pylist())
     batches = [
-        ingest(folder_items, store, source="trunk-recorder", existing=existing),
-        ingest(landing_items, store, source="landing", existing=existing),
+        ingest(folder_items, store, source="trunk-recorder", existing=existing, redacted=redacted),
+        ingest(landing_items, store, source="landing", existing=existing, redacted=redacted),
     ]
     rows = pa.concat_tables([b.rows for b in batches])
     problems = pa.concat_tables([b.quarantine for b in batches])

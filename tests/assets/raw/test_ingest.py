@@ -89,3 +89,19 @@ def test_two_deliveries_of_one_call_in_one_batch_give_one_row(lake):
         source="x",
     )
     assert batch.rows.num_rows == 1 and batch.duplicates == 1
+
+
+def test_a_redacted_call_delivered_again_stays_out(lake):
+    store = ObjectStore(lake)
+    gone = meta(100)
+    batch = ingest(
+        [delivery(gone, "again.json"), delivery(meta(200), "b.json")],
+        store,
+        source="trunk-recorder",
+        redacted=frozenset({gone.call_uid}),
+    )
+    assert batch.rows["source_ref"].to_pylist() == ["b.json"]
+    [row] = batch.quarantine.to_pylist()
+    assert (row["call_uid"], row["reason"]) == (gone.call_uid, "redacted")
+    assert "again.json" in batch.ingested_refs  # acknowledged, so the landing copy goes
+    assert not [k for k in store.list("audio") if gone.call_uid in k]
