@@ -5,7 +5,8 @@
   sensor reads it); query results are cached for that long, so a page never shows data older
   than one batch and never re-queries faster than batches arrive.
 - ``SCANLAKE_DASHBOARD_AUTH``: ``none``, ``password`` or ``oidc``. Unset, it is ``password``
-  when ``SCANLAKE_DASHBOARD_PASSWORD`` is set and ``none`` otherwise (the demo).
+  when ``SCANLAKE_DASHBOARD_PASSWORD`` (or the admin password) is set and ``none`` otherwise
+  (the demo).
 - ``SCANLAKE_DASHBOARD_PASSWORD``: the shared password of ``password`` auth.
 - ``SCANLAKE_DASHBOARD_OIDC_PROVIDER``: the ``[auth.<provider>]`` section of Streamlit's
   secrets.toml to log in with (``oidc`` auth; unset uses the default ``[auth]`` section).
@@ -81,10 +82,14 @@ class DashboardSettings:
     @classmethod
     def from_env(cls) -> DashboardSettings:
         password = os.environ.get("SCANLAKE_DASHBOARD_PASSWORD") or None
-        auth = os.environ.get("SCANLAKE_DASHBOARD_AUTH") or ("password" if password else "none")
+        admin_password = os.environ.get("SCANLAKE_DASHBOARD_ADMIN_PASSWORD") or None
+        # An admin password alone still means sign-in: never an open app with a secret set.
+        auth = os.environ.get("SCANLAKE_DASHBOARD_AUTH") or (
+            "password" if password or admin_password else "none"
+        )
         if auth not in AUTH_MODES:
             raise AuthMisconfigured(f"SCANLAKE_DASHBOARD_AUTH={auth!r}: use one of {AUTH_MODES}")
-        if auth == "password" and not password:
+        if auth == "password" and not (password or admin_password):
             raise AuthMisconfigured("password auth needs SCANLAKE_DASHBOARD_PASSWORD")
         admin_emails = _csv("SCANLAKE_DASHBOARD_ADMIN_EMAILS")
         # An admin is admitted without also being listed as a viewer.
@@ -98,7 +103,6 @@ class DashboardSettings:
             raise AuthMisconfigured(
                 "oidc auth needs SCANLAKE_DASHBOARD_ALLOWED_EMAILS, _DOMAINS or _GROUPS"
             )
-        admin_password = os.environ.get("SCANLAKE_DASHBOARD_ADMIN_PASSWORD") or None
         if admin_password and admin_password == password:
             raise AuthMisconfigured("the admin password must differ from the shared one")
         return cls(

@@ -54,3 +54,12 @@ def test_admin_redacts_a_call_from_the_call_page(planted_env):
     assert uid not in delta.read(location, RAW_CALLS, columns=["call_uid"]).column("call_uid").to_pylist()
     [audit] = delta.read(location, REDACTIONS).to_pylist()
     assert audit["requested_by"] == "dashboard:admin@local" and audit["reason"] == "family asked"
+
+
+def test_an_admin_password_alone_turns_sign_in_on(app_env, monkeypatch):
+    from tests.dashboards.test_auth import assert_no_data
+
+    monkeypatch.setenv("SCANLAKE_DASHBOARD_ADMIN_PASSWORD", "admin pass")
+    at = open_app("views/live.py")
+    assert_no_data(at, app_env)
+    assert [t.label for t in at.text_input] == ["Password"]
