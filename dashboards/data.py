@@ -60,6 +60,12 @@ def connection(lake: LakeLocation) -> Iterator[duckdb.DuckDBPyConnection]:
             raise
 
 
+def forget_lake() -> None:
+    """Drop every shared connection, so the next query pins fresh snapshots (after a
+    redaction, the old ones name deleted files)."""
+    _shared.clear()
+
+
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def query(name: str, lake: LakeLocation, *args: Any, **kwargs: Any) -> pd.DataFrame:
     """``lake.queries.<name>(connection, *args, **kwargs)``, cached for one interval.

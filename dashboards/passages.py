@@ -16,7 +16,6 @@ _TRIM = re.compile(r"^trim:(\d+(?:\.\d+)?)s\+")
 # A unit's key-up is logged a moment after its first syllable can start.
 KEYUP_SLACK_S = 0.3
 _NO_SPACE_BEFORE = re.compile(r"\s+([,.;:!?%)])")
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
 @dataclass(frozen=True)
@@ -79,8 +78,3 @@ def passages(
     if current:
         out.append(Passage(speaker, start, readable(current)))
     return out
-
-
-def escape_markdown(text: str) -> str:
-    """Text from a source shown as itself in Streamlit Markdown: no links, images or HTML."""
-    return _MARKDOWN.sub(r"\\\1", text)

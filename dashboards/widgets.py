@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data
+from lake.errors import ObjectNotFound
 from lake.location import LakeLocation
 from lake.queries import Window
 
@@ -57,8 +58,13 @@ def player(lake: LakeLocation, audio_key: str | None, start_s: float = 0.0, auto
     if not audio_key:
         st.caption("no audio")
         return
+    try:
+        audio = data.audio(lake, audio_key)
+    except ObjectNotFound:
+        st.caption("audio removed (retention or redaction)")
+        return
     st.audio(
-        data.audio(lake, audio_key),
+        audio,
         format=data.audio_mime(audio_key),
         start_time=max(0, int(start_s)),
         autoplay=autoplay,

@@ -139,7 +139,7 @@ def merge(
             int(metrics.get("num_target_rows_updated", 0)),
         )
 
-    return _with_commit_retries(attempt)
+    return with_commit_retries(attempt)
 
 
 def overwrite_partitions(
@@ -175,7 +175,7 @@ def overwrite_partitions(
             spec.name, open_table(location, spec).version(), data.num_rows, data.num_rows
         )
 
-    return _with_commit_retries(attempt)
+    return with_commit_retries(attempt)
 
 
 def append_once(
@@ -207,7 +207,7 @@ def append_once(
             spec.name, open_table(location, spec).version(), data.num_rows, data.num_rows
         )
 
-    return _with_commit_retries(attempt)
+    return with_commit_retries(attempt)
 
 
 def delete_where_keys(location: LakeLocation, spec: TableSpec, key_rows: pa.Table) -> int:
@@ -228,10 +228,11 @@ def delete_where_keys(location: LakeLocation, spec: TableSpec, key_rows: pa.Tabl
         )
         return int(metrics.get("num_target_rows_deleted", 0))
 
-    return _with_commit_retries(attempt)
+    return with_commit_retries(attempt)
 
 
-def _with_commit_retries(attempt: Callable[[], T]) -> T:
+def with_commit_retries(attempt: Callable[[], T]) -> T:
+    """Run ``attempt`` again while it loses commit races, with jittered backoff."""
     for n in range(_MAX_COMMIT_ATTEMPTS):
         try:
             return attempt()

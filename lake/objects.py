@@ -169,6 +169,21 @@ class ObjectStore:
         except FileNotFoundError:
             pass
 
+    def delete_prefix(self, prefix: str) -> None:
+        """Delete every object under ``prefix`` (a folder of keys)."""
+        path = self._path(prefix.rstrip("/"))
+        if self.fs.exists(path):
+            self.fs.rm(path, recursive=True)
+
+    def children(self, prefix: str) -> list[str]:
+        """The names directly under ``prefix`` (one level, like ``ls``), sorted."""
+        base = self._path(prefix.rstrip("/"))
+        try:
+            found = self.fs.ls(base, detail=False)
+        except FileNotFoundError:
+            return []
+        return sorted(str(p).rstrip("/").rsplit("/", 1)[-1] for p in found)
+
     def list(self, prefix: str) -> Iterator[str]:
         """Keys under ``prefix``, in sorted order (temporary ``.partial`` files are skipped)."""
         base = self._path(prefix)

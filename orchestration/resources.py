@@ -18,6 +18,7 @@ from resources.geocoding.resource import GeocoderResource
 from resources.lake import LakeResource
 from resources.notify.resource import NotifierResource
 from resources.tones import ToneDetectorResource
+from resources.retention import RetentionResource, env_var
 from resources.trunk_recorder.resource import TrunkRecorderSource
 
 
@@ -87,6 +88,9 @@ def build_resources() -> dict[str, Any]:
             **_kw(config_path="SCANLAKE_ALERTS_CONFIG", audio_base_url="SCANLAKE_AUDIO_BASE_URL")
         ),
         "tone_detector": ToneDetectorResource(**_kw(stations_path="SCANLAKE_TONES_CONFIG")),
+        "retention": RetentionResource(
+            **_int_kw(**{f"{name}_days": env_var(name) for name in RetentionResource().policy().days})
+        ),
         # A list cannot come from one EnvVar; the folders are paths, not secrets.
         "trunk_recorder": TrunkRecorderSource(
             capture_dirs=_list_env("SCANLAKE_TRUNK_RECORDER_DIRS")

@@ -1,5 +1,6 @@
 """Lake maintenance, wired for Dagster: each finished day's partitions are compacted with
-Z-order, checkpointed and vacuumed, on a nightly schedule.
+Z-order, checkpointed and vacuumed, on a nightly schedule; the retention policy is applied
+before it; and the ``redactions`` audit table is declared so it shows in the lineage.
 
 A thin shell over ``lake.maintenance``. The asset has no upstream deps on purpose: the
 micro-batch sensors launch everything downstream of ``raw_calls``, and compaction must not
@@ -13,7 +14,10 @@ from pydantic import Field
 
 from assets.raw.partitions import call_date_partitions
 from lake.maintenance import DEFAULT_RETENTION_HOURS, TARGET_FILE_BYTES, optimize_lake
+from lake.retention import apply_retention
+from lake.tables import REDACTIONS
 from resources.lake import LakeResource
+from resources.retention import RetentionResource
 
 
 class MaintenanceConfig(dg.Config):
@@ -80,4 +84,57 @@ def nightly_maintenance(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     return dg.RunRequest(run_key=f"lake-maintenance-{day}", partition_key=day)
 
 
-defs = dg.Definitions(assets=[lake_maintenance], jobs=[maintenance_job], schedules=[nightly_maintenance])
+@dg.asset(key="lake_retention", group_name="maintenance", kinds={"deltalake"}, tags={"layer": "maintenance"})
+def lake_retention(
+    context: dg.AssetExecutionContext, lake: LakeResource, retention: RetentionResource
+) -> dg.MaterializeResult:
+    """Deletes what is older than the retention policy (``SCANLAKE_RETENTION_<RULE>_DAYS``:
+    audio objects, transcripts and words, entities, locations, alerts, the geocode cache,
+    landing rejects), then VACUUMs the touched tables with no retention and drops their old
+    log entries, so the bytes leave storage rather than only the current version. Rules
+    left unset keep everything."""
+    results = apply_retention(lake.location, retention.policy())
+    for r in results:
+        context.log.info(
+            f"{r.rule}: before {r.cutoff}: rows {r.rows_deleted}, objects {r.objects_deleted}, "
+            f"files vacuumed {r.files_vacuumed}"
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "rules_applied": len(results),
+            "rows_deleted": sum(sum(r.rows_deleted.values()) for r in results),
+            "objects_deleted": sum(r.objects_deleted for r in results),
+            "files_vacuumed": sum(r.files_vacuumed for r in results),
+            "per_rule": dg.MetadataValue.json(
+                {r.rule: {"cutoff": r.cutoff.isoformat(), "rows": r.rows_deleted,
+                          "objects": r.objects_deleted, "files_vacuumed": r.files_vacuumed} for r in results}
+            ),
+        }
+    )
+
+
+# Written by `scanlake redact` and the dashboard's admin action, synchronously, outside any
+# run: a takedown must not wait for a daemon. Declared here so the lineage shows the table.
+redactions = dg.AssetSpec(
+    key=REDACTIONS.name,
+    group_name="maintenance",
+    kinds={"deltalake"},
+    description="Audit trail of redactions (who, when, why, rows per table and object keys "
+    "removed), appended by `scanlake redact` and the Call page's admin action.",
+)
+
+retention_job = dg.define_asset_job("lake_retention_job", selection=[lake_retention])
+
+
+@dg.schedule(cron_schedule="0 2 * * *", job=retention_job, execution_timezone="UTC")
+def nightly_retention(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    """At 02:00 UTC, before the nightly compaction, apply the retention policy."""
+    scheduled = context.scheduled_execution_time or dt.datetime.now(dt.UTC)
+    return dg.RunRequest(run_key=f"lake-retention-{scheduled.date().isoformat()}")
+
+
+defs = dg.Definitions(
+    assets=[lake_maintenance, lake_retention, redactions],
+    jobs=[maintenance_job, retention_job],
+    schedules=[nightly_maintenance, nightly_retention],
+)

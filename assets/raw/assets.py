@@ -15,7 +15,7 @@ from assets.raw.ingest import ingest
 from assets.raw.partitions import call_date_partitions
 from assets.raw.validate import place
 from lake import delta
-from lake.tables import RAW_CALLS, RAW_QUARANTINE
+from lake.tables import RAW_CALLS, RAW_QUARANTINE, REDACTIONS
 from resources.calls import CallDelivery, MalformedCall
 from resources.lake import LakeResource
 from resources.landing import LandingZone
@@ -86,9 +86,11 @@ def raw_calls(
         folder_items = [_given_up(i, config.retries_exhausted) for i in _all_window_items(config, trunk_recorder)]
         landing_items = [_given_up(i, config.retries_exhausted) for i in landing.read(landing_keys)]
 
+    # Taken-down calls stay out, however often their recorder or uploader sends them again.
+    redacted = frozenset(delta.read(location, REDACTIONS, columns=["call_uid"])["call_uid"].to_pylist())
     batches = [
-        ingest(folder_items, store, source="trunk-recorder", existing=existing),
-        ingest(landing_items, store, source="landing", existing=existing),
+        ingest(folder_items, store, source="trunk-recorder", existing=existing, redacted=redacted),
+        ingest(landing_items, store, source="landing", existing=existing, redacted=redacted),
     ]
     rows = pa.concat_tables([b.rows for b in batches])
     problems = pa.concat_tables([b.quarantine for b in batches])

@@ -36,13 +36,15 @@ def ingest(
     source: str,
     existing: dict[str, str] | None = None,
     now: dt.datetime | None = None,
+    redacted: frozenset[str] = frozenset(),
 ) -> IngestBatch:
     """Rows and quarantine rows for a batch of deliveries.
 
     ``source`` names the source in quarantine rows of deliveries too broken to say.
     ``existing`` maps call_uid to the source_ref already stored for it: a call delivered
     again by the same source_ref is a re-run (skipped silently); by another one it is a
-    duplicate delivery (skipped and recorded).
+    duplicate delivery (skipped and recorded). A call in ``redacted`` was taken down: a
+    re-delivery (an upload retry, a folder re-import) is dropped, audio unread, and recorded.
     """
     now = now or dt.datetime.now(dt.UTC)
     existing = dict(existing or {})
@@ -72,6 +74,10 @@ def ingest(
             uid = item.meta.call_uid
         except MalformedCall as exc:
             quarantine(item.source, item.source_ref, _uid_or_none(item), exc.reason, exc.detail)
+            continue
+        if uid in redacted:
+            quarantine(item.source, item.source_ref, uid, "redacted", "the call was redacted")
+            ingested.append(item.source_ref)  # acknowledged: its landing copy is deleted
             continue
         if uid in existing:
             if existing[uid] != item.source_ref:

@@ -9,6 +9,7 @@ import streamlit as st
 import yaml
 
 from dashboards import data, widgets
+from dashboards.markdown import md
 from dashboards.settings import alerts_config_path
 
 lake = widgets.current_lake()
@@ -33,18 +34,18 @@ def recent() -> None:
         with st.container(border=True):
             head, body = st.columns([2, 5])
             with head:
-                st.markdown(f":red-badge[{alert.keyword_group}] **{alert.talkgroup_tag or alert.talkgroup}**")
+                st.markdown(f":red-badge[{md(alert.keyword_group)}] **{md(alert.talkgroup_tag or alert.talkgroup)}**")
                 st.caption(widgets.when(alert.call_start_time))
                 if isinstance(alert.location, str):
-                    st.caption(f"At {alert.location}")
+                    st.caption(f"At {md(alert.location)}")
                 for state in alert.deliveries:
-                    st.caption(state)
+                    st.caption(state)  # channel names and states: our own config and codes
                 if isinstance(alert.last_error, str):
-                    st.caption(f"Last error: {alert.last_error}")
+                    st.caption(f"Last error: {md(alert.last_error)}")
             with body:
                 terms = ", ".join(alert.matched_terms)
-                st.write(alert.snippet or "")
-                st.caption(f"Matched: {terms}")
+                st.markdown(md(alert.snippet))
+                st.caption(f"Matched: {md(terms)}")
                 widgets.player(lake, alert.audio_key, start_s=alert.match_start_s or 0.0)
                 widgets.call_link(alert.call_uid, alert.call_date)
 

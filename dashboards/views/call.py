@@ -8,10 +8,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboards import data, geo, passages, widgets
+from dashboards import admin, data, geo, passages, widgets
+from dashboards.markdown import md
 
 lake = widgets.current_lake()
 st.title("Call detail")
+admin.show_outcome()
 
 
 def requested_date() -> dt.date | None:
@@ -28,11 +30,11 @@ if not call_uid:
 call_date = requested_date()
 detail = data.call_detail(lake, call_uid, call_date)
 if detail is None:
-    st.error(f"No call {call_uid!r} in the lake.")
+    st.error(f"No call {md(call_uid)} in the lake.")
     st.stop()
 call_date = widgets.call_params(call_uid, detail["call_date"])["date"]
 
-st.subheader(f"{detail['talkgroup_tag'] or detail['talkgroup']} · {detail['agency'] or ''}")
+st.subheader(f"{md(detail['talkgroup_tag'] or detail['talkgroup'])} · {md(detail['agency'])}")
 cols = st.columns(4)
 cols[0].metric("Start", widgets.when(detail["start_time"])[11:19])
 cols[1].metric("Duration", f"{detail['duration_s']:.1f} s")
@@ -40,10 +42,10 @@ cols[2].metric("Audio tier", detail["tier"] if isinstance(detail["tier"], str) e
 cols[3].metric("SNR", f"{detail['snr_db']:.0f} dB" if pd.notna(detail["snr_db"]) else "–")
 units = list(detail["units"])
 st.caption(
-    f"{widgets.when(detail['start_time'])} · {detail['system']} talkgroup {detail['talkgroup']}"
-    + (f" · units: {', '.join(units)}" if units else "")
+    f"{widgets.when(detail['start_time'])} · {md(detail['system'])} talkgroup {detail['talkgroup']}"
+    + (f" · units: {md(', '.join(units))}" if units else "")
     + (" · :red[EMERGENCY]" if detail["emergency"] is True else "")
-    + f" · `{call_uid}`"
+    + f" · {md(call_uid)}"
 )
 
 transcripts = data.query("call_transcripts", lake, call_uid, call_date)
@@ -56,9 +58,9 @@ else:
     words = data.query("call_words", lake, call_uid, model, call_date)
     chosen = transcripts.set_index("model_id").loc[model]
     confidence = f" · confidence {chosen['confidence']:.2f}" if pd.notna(chosen["confidence"]) else ""
-    st.caption(f"model `{model}`{confidence}")
+    st.caption(f"model {md(model)}{confidence}")
     if words.empty:
-        st.write(passages.escape_markdown(chosen["text"]) if chosen["text"] else "*(no speech)*")
+        st.markdown(md(chosen["text"]) or "*(no speech)*")
     else:
         text_col, chips_col = st.columns([3, 2])
         with text_col:
@@ -69,10 +71,10 @@ else:
                 passages.lead_trim_s(detail["chain"]),
             )
             for passage in spoken:
-                who = f"**{passages.escape_markdown(passage.unit)}:** " if passage.unit else ""
-                st.markdown(who + passages.escape_markdown(passage.text))
+                who = f"**{md(passage.unit)}:** " if passage.unit else ""
+                st.markdown(who + md(passage.text))
         labels = {
-            int(w.word_index): f"{w.word} · {w.start_s:.1f}s" if pd.notna(w.start_s) else w.word
+            int(w.word_index): f"{md(w.word)} · {w.start_s:.1f}s" if pd.notna(w.start_s) else md(w.word)
             for w in words.itertuples(index=False)
         }
         with chips_col:
@@ -109,3 +111,5 @@ with right:
 if len(transcripts) > 1:
     st.markdown("**Every model's transcript**")
     st.dataframe(transcripts[["model_id", "text", "confidence", "flags"]], hide_index=True)
+
+admin.redact_action(lake, call_uid)

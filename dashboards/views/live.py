@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import data, widgets
+from dashboards.markdown import md
 
 lake = widgets.current_lake()
 st.title("Live calls")
@@ -30,16 +31,16 @@ def live_calls() -> None:
             head, body = st.columns([2, 5])
             with head:
                 badge = " :red-badge[EMERGENCY]" if call.emergency is True else ""
-                st.markdown(f"**{call.talkgroup_tag or call.talkgroup}** · {call.agency or ''}{badge}")
+                st.markdown(f"**{md(call.talkgroup_tag or call.talkgroup)}** · {md(call.agency)}{badge}")
                 st.caption(widgets.when(call.start_time) + f" · {call.duration_s:.1f} s")
                 if isinstance(call.incident_type, str):
-                    st.markdown(f":orange-badge[{call.incident_type}]")
+                    st.markdown(f":orange-badge[{md(call.incident_type)}]")
                 units = list(call.units)
                 if units:
-                    st.caption("Units: " + ", ".join(units))
+                    st.caption("Units: " + md(", ".join(units)))
             with body:
                 text = call.transcript if isinstance(call.transcript, str) else None
-                st.write(text if text else ("*(no speech)*" if text == "" else "*(not transcribed yet)*"))
+                st.markdown(md(text) if text else ("*(no speech)*" if text == "" else "*(not transcribed yet)*"))
                 widgets.player(lake, call.audio_key)
                 widgets.call_link(call.call_uid, call.call_date)
 

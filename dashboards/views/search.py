@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data, widgets
+from dashboards.markdown import md
 from lake.queries import EmptySearch
 
 lake = widgets.current_lake()
@@ -29,8 +30,8 @@ if text.strip():
     for hit in hits.itertuples(index=False):
         with st.container(border=True):
             st.markdown(
-                f"**{hit.talkgroup_tag or hit.talkgroup}** · {hit.agency or ''} · "
-                f"{widgets.when(hit.start_time)} · score {hit.score:.2f} · model `{hit.model_id}`"
+                f"**{md(hit.talkgroup_tag or hit.talkgroup)}** · {md(hit.agency)} · "
+                f"{widgets.when(hit.start_time)} · score {hit.score:.2f} · model {md(hit.model_id)}"
             )
             st.html(f"<p class='scanlake-hit'>{widgets.highlighted(hit.text, list(hit.spans))}</p>")
             # no timed words (an older transcript without them): play from the start

@@ -3,6 +3,8 @@ service cannot answer."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -86,6 +88,33 @@ class GeocoderUnavailable(RuntimeError):
         super().__init__(f"{backend}: {detail}")
         self.backend = backend
         self.detail = detail
+
+
+# A house number and the words after it, as a service echoes an address back in an error.
+_SUFFIX = (
+    r"st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|ct|court|pl|place|hwy|"
+    r"highway|cir|circle|pkwy|parkway|ter|terrace|trl|trail|loop|sq|square"
+)
+_HOUSE_NUMBER_AND_STREET = re.compile(
+    rf"\b\d{{1,6}}[A-Za-z]?(?:\s+[A-Za-z][\w.'-]*){{0,4}}?\s+(?:{_SUFFIX})\b\.?(?:,\s*[A-Za-z][\w .'-]*)?",
+    re.IGNORECASE,
+)
+REDACTED = "[address]"
+
+
+def scrub(service_text: str, queries: Iterable[GeocodeQuery] = ()) -> str:
+    """A service's error text without the addresses it may echo back (the Census quotes
+    the rows it could not read): every asked street, and anything shaped like a house number
+    and street. Errors are logged and kept in run metadata, where addresses must not go."""
+    text = service_text
+    for query in queries:
+        parsed = parse_street(query.street) if query.street else None
+        for asked in sorted(
+            {query.text, query.street, query.cross_street, parsed.spoken if parsed else ""}, key=len, reverse=True
+        ):
+            if len(asked) > 2:
+                text = re.sub(re.escape(asked), REDACTED, text, flags=re.IGNORECASE)
+    return _HOUSE_NUMBER_AND_STREET.sub(REDACTED, text)
 
 
 class GazetteerError(ValueError):

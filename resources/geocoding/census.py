@@ -17,7 +17,7 @@ import time
 
 import httpx
 
-from resources.geocoding.backend import ADDRESS, GeocodeQuery, GeocoderUnavailable, Match
+from resources.geocoding.backend import ADDRESS, GeocodeQuery, GeocoderUnavailable, Match, scrub
 from resources.geocoding.streets import parse_street
 
 MAX_BATCH = 10_000
@@ -58,11 +58,11 @@ class CensusBatchGeocoder:
         with httpx.Client(timeout=self.timeout_s) as client:
             for start in range(0, len(wanted), self.batch_size):
                 batch = wanted[start : start + self.batch_size]
-                body = self._post(client, _address_file(batch, self.default_city, self.state))
+                body = self._post(client, _address_file(batch, self.default_city, self.state), batch)
                 answers.update(_parse_response(body, batch))
         return answers
 
-    def _post(self, client: httpx.Client, address_file: bytes) -> str:
+    def _post(self, client: httpx.Client, address_file: bytes, batch: list[GeocodeQuery]) -> str:
         detail = ""
         for attempt in range(self.max_retries + 1):
             if attempt:
@@ -74,14 +74,15 @@ class CensusBatchGeocoder:
                     files={"addressFile": ("addresses.csv", address_file, "text/csv")},
                 )
             except httpx.TransportError as exc:
-                detail = f"{type(exc).__name__}: {exc}"
+                detail = f"{type(exc).__name__}: {scrub(str(exc), batch)}"
                 continue
             if response.status_code in _RETRY_STATUS:
                 detail = f"HTTP {response.status_code}"
                 continue
             if response.status_code != 200:
+                # The Census error page quotes the rows it choked on: addresses.
                 raise GeocoderUnavailable(
-                    self.name, f"HTTP {response.status_code}: {response.text[:200]}"
+                    self.name, f"HTTP {response.status_code}: {scrub(response.text, batch)[:200]}"
                 )
             return response.text
         raise GeocoderUnavailable(
@@ -105,7 +106,8 @@ def _parse_response(body: str, batch: list[GeocodeQuery]) -> dict[str, Match | N
         if not row:
             continue
         if len(row) < 3 or not row[0].strip().isdigit() or int(row[0]) >= len(batch):
-            raise GeocoderUnavailable("census", f"malformed batch response row: {row[:3]}")
+            # row[1] is the address as the Census read it: named by position only
+            raise GeocoderUnavailable("census", f"malformed batch response row (id {row[0][:12]!r}, {len(row)} fields)")
         query = batch[int(row[0])]
         if row[2] != "Match":
             answers[query.key] = None  # No_Match, or a Tie the Census will not break for us

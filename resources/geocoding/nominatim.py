@@ -23,6 +23,7 @@ from resources.geocoding.backend import (
     GeocodeQuery,
     GeocoderUnavailable,
     Match,
+    scrub,
 )
 
 
@@ -93,7 +94,7 @@ class NominatimGeocoder:
         try:
             found = self._search(", ".join(parts), **kwargs)
         except GeocoderServiceError as exc:
-            raise GeocoderUnavailable(self.name, f"{type(exc).__name__}: {exc}") from exc
+            raise GeocoderUnavailable(self.name, f"{type(exc).__name__}: {scrub(str(exc), [query])}") from exc
         return _match(found) if isinstance(found, Location) else None
 
 

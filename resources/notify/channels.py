@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -103,6 +104,15 @@ def send_once(
         _send_apprise(channel, url, note, timeout_s)
 
 
+_URL = re.compile(r"\b([a-z][a-z0-9+.-]*://)[^\s'\"<>]+", re.IGNORECASE)
+
+
+def without_urls(text: str) -> str:
+    """``text`` with every URL cut to its scheme: channel URLs carry tokens (Slack, Telegram,
+    a webhook's secret path) in the host and path, and error texts quote them."""
+    return _URL.sub(lambda m: f"{m.group(1)}[redacted]", text)
+
+
 def send_with_retries(
     channel: ChannelSpec,
     note: Notification,
@@ -147,9 +157,11 @@ def _send_signed(
     try:
         reply = httpx.post(url, content=body, headers=headers, timeout=timeout_s)
     except httpx.HTTPError as exc:
-        raise SendFailed(f"{type(exc).__name__}: {exc}") from exc
+        raise SendFailed(f"{type(exc).__name__}: {without_urls(str(exc))}") from exc
     if not 200 <= reply.status_code < 300:
-        raise SendFailed(f"HTTP {reply.status_code}: {reply.text[:200]}")
+        # Not the reply body: a receiver may echo the payload back (transcript, address,
+        # plates), and this text is logged and kept in alert_deliveries.last_error.
+        raise SendFailed(f"HTTP {reply.status_code} {reply.reason_phrase}".strip())
 
 
 def _send_apprise(channel: ChannelSpec, url: str, note: Notification, timeout_s: float) -> None:
@@ -168,5 +180,5 @@ def _send_apprise(channel: ChannelSpec, url: str, note: Notification, timeout_s:
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as logs:
         ok = sender.notify(body=note.body, title=note.title, body_format=apprise.NotifyFormat.TEXT)
     if not ok:
-        detail = " ".join(logs.getvalue().split())[:300] or "Apprise reported a failure"
+        detail = without_urls(" ".join(logs.getvalue().split()))[:300] or "Apprise reported a failure"
         raise SendFailed(detail)

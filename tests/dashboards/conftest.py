@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards import auth
 from lake import LakeLocation
 from tests.fixtures.small_lake import SmallLake, build_small_lake
 
@@ -25,11 +27,16 @@ def app_env(app_lake: SmallLake, monkeypatch: pytest.MonkeyPatch) -> SmallLake:
     monkeypatch.setenv("SCANLAKE_MAP_STYLE", "offline")
     for name in ("SCANLAKE_DASHBOARD_AUTH", "SCANLAKE_DASHBOARD_PASSWORD", "DAGSTER_HOME"):
         monkeypatch.delenv(name, raising=False)
+    for name in [n for n in os.environ if n.startswith("SCANLAKE_DASHBOARD_")]:
+        monkeypatch.delenv(name)
+    auth.reset_throttles()
     return app_lake
 
 
-def open_app(page: str | None = None, **query: str) -> AppTest:
+def open_app(page: str | None = None, user: dict | None = None, **query: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
+    if user is not None:
+        at.user = user
     if page:
         at.switch_page(page)
     for key, value in query.items():

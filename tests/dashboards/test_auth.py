@@ -64,13 +64,15 @@ def test_password_sign_in_and_out(app_env, monkeypatch):
 
 def test_oidc_auth_asks_to_log_in(app_env, monkeypatch):
     monkeypatch.setenv("SCANLAKE_DASHBOARD_AUTH", "oidc")
+    monkeypatch.setenv("SCANLAKE_DASHBOARD_ALLOWED_DOMAINS", "example.org")
     for page in PAGES:
         at = open_app(page)
         assert_no_data(at, app_env)
         assert [b.label for b in at.button] == ["Log in"]
 
 
-@pytest.mark.parametrize("auth", ["password", "bogus"])
+# oidc without an allowlist would admit anyone the identity provider knows
+@pytest.mark.parametrize("auth", ["password", "bogus", "oidc"])
 def test_misconfigured_auth_fails_closed(app_env, monkeypatch, auth):
     monkeypatch.setenv("SCANLAKE_DASHBOARD_AUTH", auth)
     at = open_app("views/live.py")

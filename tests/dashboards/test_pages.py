@@ -9,7 +9,7 @@ import time
 import pyarrow as pa
 
 from dashboards import data
-from dashboards.passages import escape_markdown
+from dashboards.markdown import md
 from lake import LakeLocation, delta, objects
 from lake.objects import ObjectStore
 from lake.tables import RAW_CALLS
@@ -160,14 +160,14 @@ def test_call_page_shows_readable_text_with_the_unit_that_spoke(app_env):
     at.selectbox(key="call_model").set_value("tiny.en").run()
     shown = [m.value for m in at.markdown]
     assert "**Transcript**" in shown
-    expected = "**Dispatch A:** " + escape_markdown(SCENARIOS[0].text)
+    expected = "**Dispatch A:** " + md(SCENARIOS[0].text)
     assert expected in shown, shown
     assert at.button_group[0].options  # the word chips stay beside the text
 
 
 def test_call_page_unknown_call(app_env):
     at = open_app("views/call.py", call="clarkco-1-2")
-    assert [e.value for e in at.error] == ["No call 'clarkco-1-2' in the lake."]
+    assert [e.value for e in at.error] == [r"No call clarkco\-1\-2 in the lake."]
     assert not at.get("audio")
 
 

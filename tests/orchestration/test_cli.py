@@ -49,3 +49,21 @@ def test_query_refuses_writes(lake, monkeypatch):
     monkeypatch.setenv("SCANLAKE_LAKE_URI", lake.uri)
     result = runner.invoke(app, ["query", "CREATE TABLE x AS SELECT 1"])
     assert result.exit_code == 2 and "only queries" in result.output
+
+
+def test_redact_removes_the_call_and_records_why(tmp_path, monkeypatch):
+    from lake import LakeLocation
+    from lake.tables import REDACTIONS
+    from tests.lake.planted import WORD, plant, stored_with
+
+    location = LakeLocation(str(tmp_path / "lake"))
+    _, uid, audio = plant(location)
+    monkeypatch.setenv("SCANLAKE_LAKE_URI", location.uri)
+    result = runner.invoke(app, ["redact", uid, "--reason", "victim's request", "--by", "editor"])
+    assert result.exit_code == 0, result.output
+    assert f"redacted {uid}" in result.output
+    assert stored_with(location, WORD, audio) == []
+    [audit] = delta.read(location, REDACTIONS).to_pylist()
+    assert (audit["requested_by"], audit["reason"]) == ("cli:editor", "victim's request")
+    again = runner.invoke(app, ["redact", uid])
+    assert again.exit_code == 1 and "no row or object" in again.output

@@ -9,10 +9,17 @@ import dagster as dg
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from assets.maintenance.assets import defs, lake_maintenance, nightly_maintenance
+from assets.maintenance.assets import (
+    defs,
+    lake_maintenance,
+    lake_retention,
+    nightly_maintenance,
+    nightly_retention,
+)
 from lake import delta
 from lake import queries as q
 from lake.tables import RAW_CALLS, TRANSCRIPT_WORDS, TRANSCRIPTS
+from resources.retention import RetentionResource
 from tests.fixtures.small_lake import MODEL, build_small_lake
 
 
@@ -68,7 +75,26 @@ def test_schedule_maintains_yesterday():
 
 
 def test_definitions_load_with_the_lake_resource(lake_resource):
-    merged = dg.Definitions.merge(defs, dg.Definitions(resources={"lake": lake_resource}))
+    merged = dg.Definitions.merge(
+        defs, dg.Definitions(resources={"lake": lake_resource, "retention": RetentionResource()})
+    )
     dg.Definitions.validate_loadable(merged)
     assert merged.resolve_job_def("lake_maintenance_job").partitions_def is not None
     assert merged.resolve_schedule_def("nightly_maintenance").cron_schedule == "30 2 * * *"
+
+
+def test_retention_asset_applies_the_policy(lake, lake_resource):
+    build_small_lake(lake)
+    result = dg.materialize(
+        [lake_retention],
+        resources={"lake": lake_resource, "retention": RetentionResource(transcripts_days=0)},
+    )
+    assert result.success
+    meta = result.asset_materializations_for_node("lake_retention")[0].metadata
+    assert meta["rules_applied"].value == 1
+    left = delta.read(lake, TRANSCRIPTS).column("call_date").to_pylist()
+    today = dt.datetime.now(dt.UTC).date()
+    assert all(d >= today for d in left) and meta["rows_deleted"].value > 0
+    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 3, 2, 2, tzinfo=dt.UTC))
+    assert nightly_retention(context).run_key == "lake-retention-2026-03-02"
+    assert dg.AssetKey("redactions") in {s.key for s in defs.assets if isinstance(s, dg.AssetSpec)}

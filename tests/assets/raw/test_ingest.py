@@ -119,3 +119,18 @@ def test_a_value_past_int64_fails_its_call_not_the_batch(lake):
     batch = ingest(items, ObjectStore(lake), source="trunk-recorder")
     assert batch.rows["source_ref"].to_pylist() == ["ok.json"]
     assert sorted(batch.quarantine["reason"].to_pylist()) == ["value_out_of_range", "value_out_of_range"]
+
+def test_a_redacted_call_delivered_again_stays_out(lake):
+    store = ObjectStore(lake)
+    gone = meta(100)
+    batch = ingest(
+        [delivery(gone, "again.json"), delivery(meta(200), "b.json")],
+        store,
+        source="trunk-recorder",
+        redacted=frozenset({gone.call_uid}),
+    )
+    assert batch.rows["source_ref"].to_pylist() == ["b.json"]
+    [row] = batch.quarantine.to_pylist()
+    assert (row["call_uid"], row["reason"]) == (gone.call_uid, "redacted")
+    assert "again.json" in batch.ingested_refs  # acknowledged, so the landing copy goes
+    assert not [k for k in store.list("audio") if gone.call_uid in k]

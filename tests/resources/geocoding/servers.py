@@ -155,10 +155,15 @@ class LocalCensus(_Service):
         super().__init__()
         self.addresses = addresses
         self.rows_received: list[list[str]] = []
+        self.quote_rows_in_errors: int | None = None
 
     def answer(self, seen: Seen) -> tuple[int, str, bytes]:
         if seen.method != "POST" or seen.path != "/geocoder/locations/addressbatch":
             return 404, "text/plain", b"not found"
+        if self.quote_rows_in_errors and "addressFile" in seen.files:
+            # As the Census does for a file it cannot read: the error page quotes the rows.
+            rows = [", ".join(r[1:4]) for r in csv.reader(io.StringIO(seen.files["addressFile"].decode())) if r]
+            return self.quote_rows_in_errors, "text/plain", ("Error: cannot parse " + "; ".join(rows)).encode()
         if seen.form.get("benchmark") not in BENCHMARKS:
             return 400, "text/plain", b"Error: Invalid benchmark"
         if "addressFile" not in seen.files:

@@ -94,3 +94,29 @@ def test_unreachable_service(census: LocalCensus) -> None:
         CensusBatchGeocoder(
             url + "/geocoder", max_retries=1, backoff_s=0.01, timeout_s=1.0
         ).geocode([GeocodeQuery(ADDRESS, "OAK AVE", "1")])
+
+
+def test_census_errors_do_not_carry_the_addresses(census: LocalCensus, caplog) -> None:
+    import logging
+
+    from resources.geocoding.backend import scrub
+
+    census.quote_rows_in_errors = 400
+    queries = [GeocodeQuery(ADDRESS, "MAPLE AVE", "1234"), GeocodeQuery(ADDRESS, "ZEBRA RD", "5")]
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(GeocoderUnavailable) as raised:
+        backend(census).geocode(queries)
+    detail = raised.value.detail
+    assert detail.startswith("HTTP 400: Error: cannot parse") and "[address]" in detail
+    for text in (detail, str(raised.value), caplog.text):
+        assert "1234" not in text and "Maple" not in text and "Zebra" not in text
+    assert scrub("no match for 77 Elm Street, Testville") == "no match for [address]"
+    assert scrub("HTTP 502 after 4 tries") == "HTTP 502 after 4 tries"  # no street words
+
+
+def test_malformed_rows_are_reported_without_the_address(census: LocalCensus) -> None:
+    from resources.geocoding.census import _parse_response
+
+    with pytest.raises(GeocoderUnavailable) as raised:
+        _parse_response('"9","1234 Maple Avenue, Testville","Match"\n', [GeocodeQuery(ADDRESS, "MAPLE AVE", "1234")])
+    assert "Maple" not in str(raised.value) and "1234" not in str(raised.value)

@@ -39,6 +39,8 @@ class HttpReceiver:
     fail_next: int = 0
     fail_always: bool = False
     fail_status: int = 500
+    # some receivers quote the request in their error reply
+    echo_on_failure: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -52,7 +54,8 @@ class HttpReceiver:
         with self.lock:
             if self.fail_always or self.fail_next > 0:
                 self.fail_next = max(0, self.fail_next - 1)
-                return self.fail_status, {"error": "receiver told to fail"}
+                echoed = body.decode(errors="replace") if self.echo_on_failure else ""
+                return self.fail_status, {"error": "receiver told to fail", "request": echoed}
         if path == "/v2/send":
             data = json.loads(body)
             ok = (

@@ -142,3 +142,22 @@ def test_resource_refuses_a_staleness_shorter_than_one_attempt():
     with pytest.raises(ValueError, match="stale_after_s"):
         NotifierResource(send_tries=4, timeout_s=10, backoff_max_s=8, stale_after_s=60)
     assert NotifierResource(stale_after_s=600).stale_after_s == 600
+
+
+def test_delivery_errors_carry_no_alert_text_and_no_channel_token(caplog):
+    import logging
+
+    caplog.set_level(logging.INFO)
+    with http_receiver(fail_always=True, fail_status=502, echo_on_failure=True) as hook:
+        signed = send_with_retries(
+            ChannelSpec("signed", "URL", "SECRET"), NOTE, {"URL": hook.url + "/hook/s3cr3tpath", "SECRET": "k"},
+            1, 0.01, 0.01, 5, sleep=lambda s: None,
+        )
+        apprised = send_with_retries(
+            ChannelSpec("hook", "HOOK"), NOTE, {"HOOK": f"json://127.0.0.1:{hook.port}/tok3nvalue"},
+            1, 0.01, 0.01, 5, sleep=lambda s: None,
+        )
+    assert signed.error == "HTTP 502 Bad Gateway"
+    assert apprised.error and not apprised.ok
+    for text in (signed.error, apprised.error, caplog.text):
+        assert "Oak Street" not in text and "s3cr3tpath" not in text and "tok3nvalue" not in text
