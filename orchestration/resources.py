@@ -17,8 +17,8 @@ from resources.broadcastify.resource import BroadcastifyResource
 from resources.geocoding.resource import GeocoderResource
 from resources.lake import LakeResource
 from resources.notify.resource import NotifierResource
-from resources.tones import ToneDetectorResource
 from resources.retention import RetentionResource, env_var
+from resources.tones import ToneDetectorResource
 from resources.trunk_recorder.resource import TrunkRecorderSource
 
 
