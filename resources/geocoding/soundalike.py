@@ -17,17 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jellyfish
 from rapidfuzz import fuzz
 
 from resources.geocoding.fuzzy import StreetIndex
-from resources.geocoding.streets import StreetName
+from resources.geocoding.streets import SUFFIX_WORDS, StreetName
 
 ACCEPT = 0.8
 MARGIN = 0.06
 # What a house number says about a street (see ``number_fit``).
-LISTED, HELD, NEAR_END, OUTSIDE = 0.1, 0.06, 0.0, -0.25
+LISTED, HELD, NEAR_END, OUTSIDE = 0.12, 0.08, 0.0, -0.25
 _END_SLACK = 50  # numbers past a street's last listed point that still sit on its last block
 _SUFFIX_AGREES, _SUFFIX_DIFFERS = 0.05, -0.15
 
@@ -47,7 +48,11 @@ def joined(words: Sequence[str]) -> str:
 
 def span_similarity(heard: Sequence[str], name: str) -> float:
     """How alike heard words are to a street name, word breaks ignored, in [0, 1]."""
-    a, b = joined(heard), joined(name.split())
+    return _similarity(joined(heard), joined(name.split()))
+
+
+@lru_cache(maxsize=65536)
+def _similarity(a: str, b: str) -> float:
     if len(a) < 3 or not b:
         return 0.0  # "or", "to": too little heard to stand for a name
     if a == b:
@@ -89,6 +94,10 @@ def heard_streets(
         if any(ch.isdigit() for ch in street.name):
             continue
         name_score = span_similarity(words, street.name)
+        if not suffix and street.suffix:
+            # the suffix may be fused into the heard name: "Stammortares" (Stanmoor Terrace)
+            whole = f"{street.name} {SUFFIX_WORDS.get(street.suffix, street.suffix)}"
+            name_score = max(name_score, span_similarity(words, whole))
         if name_score < 0.5:
             continue
         score = name_score + number_fit((numbers or {}).get(key), number)
