@@ -142,7 +142,14 @@ def intersections(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             right = street_phrase(doc, c + 1, vocab, _CORNER_FUZZY) or _bare_numbered(
                 doc, c + 1, vocab
             )
-        if right is None or left is None or right.street.key == left.street.key:
+        if right is None or left is None:
+            continue
+        if len(vocab.index):
+            # with a gazetteer, each side is the county's street or the corner is doubtful
+            left, right = _known(doc, left, vocab), _known(doc, right, vocab)
+            if left is None or right is None:
+                continue
+        if right.street.key == left.street.key:
             continue
         if not (left.strong or right.strong):
             continue
@@ -160,6 +167,15 @@ def intersections(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             )
         )
     return out
+
+
+def _known(doc: Doc, phrase: StreetPhrase, vocab: Vocabulary) -> StreetPhrase | None:
+    """The phrase if it names a street the county has, else the street it was heard for
+    over the same words, if that is sure (see ``heard``)."""
+    if phrase.street.key in vocab.index:
+        return phrase
+    heard = heard_phrase(doc, phrase.start, None, vocab)
+    return heard if heard is not None and heard.end == phrase.end else None
 
 
 def _bare_numbered(doc: Doc, i: int, vocab: Vocabulary) -> StreetPhrase | None:
