@@ -30,7 +30,7 @@ MARGIN = 0.06
 # What a house number says about a street (see ``number_fit``).
 LISTED, HELD, NEAR_END, OUTSIDE = 0.12, 0.08, 0.0, -0.25
 _END_SLACK = 50  # numbers past a street's last listed point that still sit on its last block
-_SUFFIX_AGREES, _SUFFIX_DIFFERS = 0.05, -0.15
+_SUFFIX_AGREES, _SUFFIX_DIFFERS, _NO_SUFFIX = 0.05, -0.15, -0.05
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,10 @@ def heard_streets(
         score = name_score + number_fit((numbers or {}).get(key), number)
         if suffix and street.suffix:
             score += _SUFFIX_AGREES if suffix == street.suffix else _SUFFIX_DIFFERS
+        elif not suffix:
+            # with no suffix heard the words may be no street at all: "1 2 6 8 comes back"
+            # is a plate read back, not 1268 Commerce
+            score += _NO_SUFFIX
         out.append(HeardStreet(key, street, round(score, 4), round(name_score, 4)))
     out.sort(key=lambda h: (-h.score, h.key))
     return out
