@@ -3,8 +3,8 @@
 Most of tiny.en's house-number errors are noise, but one is regular: a teen and its tens
 word swap ("three nineteen" comes back as 390, "six fourteen" as 640). A heard number is
 replaced by such a reading only when the address file lists none of the heard number on
-that street and exactly one of its readings: dispatch addresses come from the address
-file, so the file may confirm a reading but never invents one. A street the file knows
+that street, the street's listed numbers do not reach it, and the file lists exactly one
+of its readings: the file may confirm a reading but never invents one. A street the file knows
 only by TIGER ranges (no numbered points) is never repaired.
 """
 
@@ -41,6 +41,11 @@ class HouseNumbers:
     def of(cls, settings: Iterable[tuple[str, Iterable[int]]]) -> HouseNumbers:
         return cls({key: frozenset(numbers) for key, numbers in settings})
 
+    def holds(self, street_key: str, number: int) -> bool:
+        """Whether ``number`` lies between the lowest and highest number listed on the street."""
+        known = self.by_street.get(street_key)
+        return bool(known) and min(known) <= number <= max(known)  # type: ignore[type-var]
+
     def lists(self, street_key: str, number: int) -> bool | None:
         """Whether the file has this number on this street; None when it lists no number
         on the street at all (unknown street, or known by ranges only)."""
@@ -67,8 +72,13 @@ def teen_ty_readings(number: str) -> list[str]:
 
 def confirmed(heard: str, street_key: str, known: HouseNumbers, readings: Iterable[str]) -> str:
     """The house number to keep: ``heard``, unless the file lists other numbers on the
-    street but not it, and lists exactly one of ``readings``."""
+    street but not it, the street's listed numbers do not reach it, and the file lists
+    exactly one of ``readings``. A number between the street's listed ones may simply be
+    unlisted (a dispatcher may give any number on the block): changing it would turn a
+    right address into a wrong one, as it did on the simulator's second town."""
     if not heard.isdigit() or known.lists(street_key, int(heard)) is not False:
+        return heard
+    if known.holds(street_key, int(heard)):
         return heard
     listed = {r for r in readings if r.isdigit() and r != heard and known.lists(street_key, int(r))}
     return listed.pop() if len(listed) == 1 else heard

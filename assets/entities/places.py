@@ -10,6 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from assets.entities.candidates import Candidate
+from assets.entities.heard import heard_phrase, loose_address
 from assets.entities.lexicon import CONNECTORS, STRONG_CONNECTORS, unit_kind
 from assets.entities.misheard import fused_address, heard_four, merge_tens, reread
 from assets.entities.numbers import confirmed, teen_ty_readings
@@ -27,6 +28,7 @@ from assets.entities.phrases import (
     street_phrase,
     token_after,
 )
+from resources.geocoding.soundalike import OUTSIDE, number_fit
 from resources.geocoding.spoken import TENS, UNITS, ordinal_text, spoken_number
 from resources.geocoding.streets import StreetName
 
@@ -52,7 +54,7 @@ def addresses(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         if not is_num(doc[i]) or continues_run(doc, i):
             fused = fused_address(doc, i, vocab)
             if fused is not None:
-                out.append(_address(doc, i, *fused, vocab))
+                out += _address(doc, i, *fused, vocab)
             i += 1
             continue
         start = i
@@ -69,24 +71,55 @@ def addresses(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         phrase = street_phrase(doc, k, vocab) if run else None
         if run:
             run, phrase = reread(doc, run, after, k, phrase, vocab)
+        if run and (phrase is None or phrase.street.key not in vocab.index):
+            # a name the county does not have may be one it has, split or respelled
+            phrase = heard_phrase(doc, k, house_number(run), vocab) or phrase
         number = house_number(run) if phrase else None
         # "10-5, mile" is a ten-code and a word; "10-65, Oak Street" is a misheard address.
         code_shaped = run[:1] == ["10"] and lower(doc, start + 1) == "-"
-        if phrase and number and phrase.evidence >= (0.85 if code_shaped else MIN_ADDRESS_EVIDENCE):
-            out.append(_address(doc, start, number, phrase, vocab))
+        sure = (
+            phrase and number and phrase.evidence >= (0.85 if code_shaped else MIN_ADDRESS_EVIDENCE)
+        )
+        loose = (
+            None if sure and phrase.street.key in vocab.index else loose_address(doc, start, vocab)
+        )
+        if loose is not None:
+            # groups and a street the county has, read together, beat an unknown street
+            out += _address(doc, start, *loose, vocab)
+            after = max(after, loose[1].end)
+        elif sure:
+            out += _address(doc, start, number, phrase, vocab)
         i = after
     return out
 
 
 def _address(
     doc: Doc, start: int, number: str, phrase: StreetPhrase, vocab: Vocabulary
-) -> Candidate:
-    """The ADDRESS candidate, its number checked against the county's address file."""
+) -> list[Candidate]:
+    """The ADDRESS candidate, its number checked against the county's address file; none
+    when the county's streets and numbers make it doubtful (see ``doubtful``)."""
     number = confirmed(number, phrase.street.key, vocab.numbers, teen_ty_readings(number))
+    if doubtful(number, phrase.street.key, vocab):
+        return []
     city = city_after(doc, phrase.end, vocab)
-    return Candidate(
-        "ADDRESS", start, phrase.end, f"{number} {phrase.street.key}", city, phrase.evidence
-    )
+    return [
+        Candidate(
+            "ADDRESS", start, phrase.end, f"{number} {phrase.street.key}", city, phrase.evidence
+        )
+    ]
+
+
+def doubtful(number: str, street_key: str, vocab: Vocabulary) -> bool:
+    """With a gazetteer loaded, an address on a street the county does not have (a name
+    misheard past matching: "Rendro Street"), or a number far off the numbers its file
+    lists on the street ("575" for fifty seventy five), is more likely wrong than right:
+    it is not asserted, as the geocoder would not place it."""
+    if not len(vocab.index):
+        return False
+    if street_key not in vocab.index:
+        return True
+    listed = vocab.numbers.by_street.get(street_key)
+    return number.isdigit() and number_fit(listed, int(number)) == OUTSIDE
 
 
 def intersections(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
@@ -109,7 +142,14 @@ def intersections(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             right = street_phrase(doc, c + 1, vocab, _CORNER_FUZZY) or _bare_numbered(
                 doc, c + 1, vocab
             )
-        if right is None or left is None or right.street.key == left.street.key:
+        if right is None or left is None:
+            continue
+        if len(vocab.index):
+            # with a gazetteer, each side is the county's street or the corner is doubtful
+            left, right = _known(doc, left, vocab), _known(doc, right, vocab)
+            if left is None or right is None:
+                continue
+        if right.street.key == left.street.key:
             continue
         if not (left.strong or right.strong):
             continue
@@ -127,6 +167,15 @@ def intersections(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             )
         )
     return out
+
+
+def _known(doc: Doc, phrase: StreetPhrase, vocab: Vocabulary) -> StreetPhrase | None:
+    """The phrase if it names a street the county has, else the street it was heard for
+    over the same words, if that is sure (see ``heard``)."""
+    if phrase.street.key in vocab.index:
+        return phrase
+    heard = heard_phrase(doc, phrase.start, None, vocab)
+    return heard if heard is not None and heard.end == phrase.end else None
 
 
 def _bare_numbered(doc: Doc, i: int, vocab: Vocabulary) -> StreetPhrase | None:

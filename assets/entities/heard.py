@@ -1,0 +1,113 @@
+"""The street after a house number when the recognizer split or respelled it: "1030
+carrying can drive" is 1030 Carrington Drive if the county's streets and address file
+say so clearly enough (see ``resources.geocoding.soundalike``); and a house number the
+recognizer broke into groups ("27, 9-7, Ashfield Lane"), read as the street allows."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from assets.entities.lexicon import CONNECTORS, unit_kind
+from assets.entities.numbers import teen_ty_readings
+from assets.entities.phrases import StreetPhrase, Vocabulary, lower, street_phrase
+from resources.geocoding.soundalike import (
+    HELD,
+    HeardStreet,
+    best_heard,
+    heard_streets,
+    number_fit,
+)
+from resources.geocoding.streets import SUFFIXES
+
+_MAX_WORDS = 3
+_MAX_DIGITS = 5
+
+
+def _word(doc: Doc, i: int) -> bool:
+    """A token that may be part of a heard name: letters, not "and", not a unit."""
+    if i >= len(doc):
+        return False
+    token = doc[i]
+    return token.is_alpha and token.lower_ not in CONNECTORS and unit_kind(token.text) is None
+
+
+def _suffix(doc: Doc, i: int) -> str:
+    return SUFFIXES.get(doc[i].text.upper().rstrip("."), "") if i < len(doc) else ""
+
+
+def spans(doc: Doc, k: int) -> list[tuple[list[str], str, int]]:
+    """(heard words, heard suffix, end token) for each reading of the words at ``k``:
+    one to three words, with the suffix that follows them or without one."""
+    out = []
+    for width in range(1, _MAX_WORDS + 1):
+        if not all(_word(doc, i) for i in range(k, k + width)):
+            break
+        words = [doc[i].text for i in range(k, k + width)]
+        suffix = _suffix(doc, k + width)
+        out.append((words, suffix, k + width + 1 if suffix else k + width))
+        if suffix:
+            break
+    return out
+
+
+def heard_phrase(doc: Doc, k: int, number: str | None, vocab: Vocabulary) -> StreetPhrase | None:
+    """The county's street heard at token ``k``, scored over every reading of the words
+    there; None when no street is sure enough."""
+    if not len(vocab.index):
+        return None
+    n = int(number) if number and number.isdigit() else None
+    best: dict[str, tuple[HeardStreet, int]] = {}
+    for words, suffix, end in spans(doc, k):
+        for h in heard_streets(vocab.index, words, suffix, n, vocab.numbers.by_street):
+            if h.key not in best or h.score > best[h.key][0].score:
+                best[h.key] = (h, end)
+    ranked = sorted((h for h, _ in best.values()), key=lambda h: (-h.score, h.key))
+    chosen = best_heard(ranked)
+    if chosen is None:
+        return None
+    return StreetPhrase(k, best[chosen.key][1], chosen.street, min(0.95, chosen.score), True)
+
+
+def _digit_groups(doc: Doc, start: int) -> tuple[list[str], int]:
+    """Digit groups from ``start`` joined by commas and hyphens in any mix ("27, 9-7",
+    "4, 183", "10-4, 7"), at most five digits in all, and the token after them."""
+    groups: list[str] = []
+    j = start
+    while j < len(doc) and doc[j].text.isdigit():
+        if sum(map(len, groups)) + len(doc[j].text) > _MAX_DIGITS:
+            break
+        groups.append(doc[j].text)
+        j += 1
+        if j + 1 < len(doc) and doc[j].text in (",", "-") and doc[j + 1].text.isdigit():
+            j += 1
+    return groups, j
+
+
+def readings(groups: list[str]) -> list[str]:
+    """What digit groups a recognizer broke up may have been: all of them run together,
+    or the last few (the first may be a unit's or a code's), each with its teen/ty swaps."""
+    whole = ["".join(groups[i:]) for i in range(len(groups))]
+    out = [r for w in whole for r in (w, *teen_ty_readings(w))]
+    return [r for r in dict.fromkeys(out) if r.isdigit() and int(r) > 0]
+
+
+def loose_address(doc: Doc, start: int, vocab: Vocabulary) -> tuple[str, StreetPhrase] | None:
+    """A house number broken into comma- and hyphen-joined groups, then a street: taken
+    only when the street is the county's and one reading of the groups is a number on
+    it (listed, or between its listed numbers). Which reading and which street win is
+    decided together: the number narrows the streets, the street the readings."""
+    groups, j = _digit_groups(doc, start)
+    if len(groups) < 2:
+        return None
+    k = j + 1 if lower(doc, j) in (",", "-") else j
+    known = street_phrase(doc, k, vocab)
+    best: tuple[float, str, StreetPhrase] | None = None
+    for reading in readings(groups):
+        phrase = known if known and known.street.key in vocab.index else None
+        phrase = phrase or heard_phrase(doc, k, reading, vocab)
+        if phrase is None:
+            continue
+        fit = number_fit(vocab.numbers.by_street.get(phrase.street.key), int(reading))
+        if fit >= HELD and (best is None or (fit, phrase.evidence) > (best[0], best[2].evidence)):
+            best = (fit, reading, phrase)
+    return (best[1], best[2]) if best else None
