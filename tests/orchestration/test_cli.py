@@ -49,3 +49,13 @@ def test_query_refuses_writes(lake, monkeypatch):
     monkeypatch.setenv("SCANLAKE_LAKE_URI", lake.uri)
     result = runner.invoke(app, ["query", "CREATE TABLE x AS SELECT 1"])
     assert result.exit_code == 2 and "only queries" in result.output
+
+
+def test_query_is_sandboxed(lake, monkeypatch, tmp_path):
+    delta.merge(lake, RAW_CALLS, raw_calls(1))
+    monkeypatch.setenv("SCANLAKE_LAKE_URI", lake.uri)
+    target = tmp_path / "x.csv"
+    copy = runner.invoke(app, ["query", f"EXPLAIN ANALYZE COPY (SELECT 1) TO '{target}'"])
+    assert copy.exit_code == 2 and not target.exists()
+    passwd = runner.invoke(app, ["query", "SELECT * FROM read_text('/etc/passwd')"])
+    assert passwd.exit_code == 2 and "root:" not in passwd.output
