@@ -270,9 +270,13 @@ def live(
 @app.command("serve-upload")
 def serve_upload() -> None:
     """Start the rdio-scanner-compatible call-upload endpoint (settings from SCANLAKE_UPLOAD_*)."""
-    from resources.upload import UploadSettings, serve
+    from resources.upload import PlaintextRefused, UploadSettings, serve
 
-    serve(UploadSettings.from_env())
+    try:
+        serve(UploadSettings.from_env())
+    except PlaintextRefused as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
 
 
 @app.command("upload-key")
