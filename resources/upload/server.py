@@ -94,7 +94,9 @@ class HeaderDeadline(H11Protocol):
             self.transport.close()
 
 
-def uvicorn_config(settings: UploadSettings, landing: LandingZone | None = None) -> uvicorn.Config:
+def uvicorn_config(
+    settings: UploadSettings, landing: LandingZone | None = None, log_level: str = "info"
+) -> uvicorn.Config:
     """The service's uvicorn set-up, for ``serve`` and for tests that run the real thing."""
     protocol = type("HeaderDeadline", (HeaderDeadline,), {"header_timeout_s": settings.header_timeout_s})
     return uvicorn.Config(
@@ -107,7 +109,7 @@ def uvicorn_config(settings: UploadSettings, landing: LandingZone | None = None)
         ssl_certfile=settings.tls_cert,
         ssl_keyfile=settings.tls_key,
         lifespan="off",
-        log_level="info",
+        log_level=log_level,
     )
 
 
