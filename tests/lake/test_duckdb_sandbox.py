@@ -106,6 +106,12 @@ def test_explain_analyze_copy_writes_no_file(sandbox, location, tmp_path: Path):
         "EXPLAIN ANALYZE SELECT * FROM read_text('/etc/passwd')",
         "SELECT * FROM query('SELECT * FROM read_text(''/etc/passwd'')')",
         "SELECT * FROM query_table('raw_calls')",
+        "SELECT * FROM (PIVOT read_text('/etc/passwd') ON filename USING count(*))",
+        "SELECT * FROM raw_calls WHERE EXISTS (FROM read_text('/etc/passwd'))",
+        "SELECT * FROM raw_calls r JOIN LATERAL read_text(r.audio_key) t ON true",
+        "SELECT 1 UNION ALL SELECT count(*) FROM glob('/*')",
+        "SELECT list_transform([1], x -> (SELECT count(*) FROM glob('/*')))",
+        "SELECT * FROM system.main.read_text('/etc/passwd')",
     ],
 )
 def test_files_outside_the_lake_are_refused(sandbox, sql: str):
