@@ -24,7 +24,8 @@ Replies are rdio-scanner's plain-text lines:
 429    ``Too many uploads …`` (per key) or ``Too many refused keys …`` (per client
        address, before the body is read), with ``Retry-After``
 503    ``Call could not be stored …`` (the landing zone failed; nothing acknowledged),
-       or ``Too many uploads in progress`` (``max_concurrent_uploads``), with Retry-After
+       or ``Too many uploads in progress`` (``max_concurrent_uploads`` in all,
+       ``max_uploads_per_address`` from one address), with Retry-After
 =====  ===========================================================================
 
 Every refusal closes the connection, so a refused client's unread body is never drained.
@@ -35,6 +36,7 @@ limits (header deadline, connection cap, TLS) are in ``server``.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import logging
@@ -109,6 +111,7 @@ class Uploads:
         self.limits = RateLimiter(settings.rate_per_s, settings.rate_burst)
         self.failures = RateLimiter(settings.auth_failures_per_min / 60, settings.auth_failure_burst)
         self._slots = asyncio.Semaphore(settings.max_concurrent_uploads)
+        self._bodies: collections.Counter[str] = collections.Counter()
         self.landing = landing or LandingZone(ObjectStore(settings.lake))
         # one writer per call at a time: two copies of a retried call racing for its objects
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -129,7 +132,8 @@ class Uploads:
     @contextlib.asynccontextmanager
     async def admit(self, request: Request) -> AsyncIterator[None]:
         """Refuse before reading a byte of body: an address that keeps sending wrong keys
-        (429), or a request past the cap on bodies handled at once (503)."""
+        (429), or a request past the cap on bodies handled at once, in all or from its
+        address (503; one address cannot take every slot)."""
         wait_s = self.failures.wait_s(client_address(request))
         if wait_s > 0:
             raise Rejected(
@@ -137,10 +141,17 @@ class Uploads:
                 f"Too many refused keys from this address; retry in {wait_s:.0f} s",
                 {"Retry-After": str(math.ceil(wait_s))},
             )
-        if self._slots.locked():
+        address = client_address(request)
+        if self._slots.locked() or self._bodies[address] >= self.settings.max_uploads_per_address:
             raise Rejected(503, "Too many uploads in progress; retry later", {"Retry-After": "1"})
-        async with self._slots:
-            yield
+        self._bodies[address] += 1
+        try:
+            async with self._slots:
+                yield
+        finally:
+            self._bodies[address] -= 1
+            if not self._bodies[address]:
+                del self._bodies[address]
 
     async def read(self, request: Request) -> dict[str, Part]:
         cap = self.settings.max_request_bytes

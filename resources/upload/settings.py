@@ -36,7 +36,10 @@ class UploadSettings(BaseModel):
     probe_timeout_s: float = Field(default=10.0, gt=0, description="Time allowed to probe one audio file")
     # Abuse limits: what one slow or unauthenticated client can hold.
     max_concurrent_uploads: int = Field(
-        default=16, gt=0, description="Request bodies handled at once; more get 503 with Retry-After"
+        default=32, gt=0, description="Request bodies handled at once; more get 503 with Retry-After"
+    )
+    max_uploads_per_address: int = Field(
+        default=16, gt=0, description="Request bodies handled at once from one client address"
     )
     max_connections: int = Field(default=256, gt=0, description="Open connections before uvicorn answers 503")
     spool_memory_bytes: int = Field(

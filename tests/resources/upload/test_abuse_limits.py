@@ -15,7 +15,7 @@ import pytest
 
 from resources.upload import PlaintextRefused, UploadSettings
 from resources.upload.server import check_transport
-from tests.resources.upload.abuse import MiB, form, post_head, trickle
+from tests.resources.upload.abuse import MiB, Outcome, form, post_head, trickle
 from tests.resources.upload.conftest import running
 from tests.resources.upload.support import TrunkRecorderCall, libcurl_mime, wav_bytes
 
@@ -30,21 +30,28 @@ def _post(url: str, call: TrunkRecorderCall, source: str = "127.0.0.1", **client
 
 
 def test_bodies_past_the_cap_get_503_at_once(settings: UploadSettings, upload_key: str):
-    capped = settings.model_copy(update={"max_concurrent_uploads": 2, "body_timeout_s": 4.0})
+    capped = settings.model_copy(
+        update={"max_concurrent_uploads": 3, "max_uploads_per_address": 2, "body_timeout_s": 4.0}
+    )
     boundary, body = form([("key", upload_key.encode()), ("audio", os.urandom(MiB))])
 
-    async def clients(port: int) -> list:
+    async def clients(port: int) -> tuple[Outcome, Outcome, Outcome, list[Outcome]]:
         head = post_head(port, boundary, len(body))
         slow = [asyncio.create_task(trickle(port, head, body, 4096, 0.2, 10)) for _ in range(2)]
-        await asyncio.sleep(0.5)  # both hold their slot
-        third = await trickle(port, head, body, len(body), 0, 3)
-        return [third, *await asyncio.gather(*slow)]
+        await asyncio.sleep(0.5)  # both hold a slot
+        # a third body from the same address is over its share; another address gets the last slot
+        same = await trickle(port, head, body, len(body), 0, 3)
+        other = asyncio.create_task(trickle(port, head, body, 4096, 0.2, 10, source="127.0.0.2"))
+        await asyncio.sleep(0.5)
+        full = await trickle(port, head, body, len(body), 0, 3, source="127.0.0.3")
+        return same, full, await other, list(await asyncio.gather(*slow))
 
     with running(capped) as port:
-        third, *slow = asyncio.run(clients(port))
-    assert third.status == 503 and b"retry-after: 1\r\n" in third.reply.lower()
-    assert third.closed_after_s is not None and third.closed_after_s < 2
-    assert [s.status for s in slow] == [408, 408]
+        same, full, other, slow = asyncio.run(clients(port))
+    for refused in (same, full):
+        assert refused.status == 503 and b"retry-after: 1\r\n" in refused.reply.lower()
+        assert refused.closed_after_s is not None and refused.closed_after_s < 2
+    assert [s.status for s in slow] == [408, 408] and other.status == 408
 
 
 def test_refused_keys_are_throttled_per_client_address(settings: UploadSettings, upload_key: str):
