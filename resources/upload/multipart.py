@@ -138,7 +138,7 @@ class FormReader:
         self._headers: dict[str, str] = {}
         self._field = bytearray()
         self._value = bytearray()
-        self._data: Part | None = None
+        self._current: Part | None = None
         try:
             self._parser = MultipartParser(
                 boundary,
@@ -175,21 +175,21 @@ class FormReader:
 
     def close(self) -> None:
         close_parts(self.parts)
-        if self._data is not None:
-            self._data.close()
+        if self._current is not None:
+            self._current.close()
 
     def _part_begin(self) -> None:
         self._count += 1
         if self._count > MAX_PARTS:
             raise BadBody(f"Invalid multipart body: more than {MAX_PARTS} parts")
         self._headers = {}
-        self._data = Part("", None, None)
+        self._current = Part("", None, None)
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
-        assert self._data is not None
-        if not self._data.on_disk and self._data.size + end - start > self._memory_left:
-            self._data.spill()
-        self._data.write(data[start:end])
+        assert self._current is not None
+        if not self._current.on_disk and self._current.size + end - start > self._memory_left:
+            self._current.spill()
+        self._current.write(data[start:end])
 
     def _header_end(self) -> None:
         name = self._field.decode("latin-1").strip().lower()
@@ -203,7 +203,7 @@ class FormReader:
         if kind != b"form-data" or not name:
             raise BadBody("Invalid multipart body: a part has no form-data name")
         filename = params.get(b"filename")
-        part, self._data = self._data, None
+        part, self._current = self._current, None
         assert part is not None
         part.name = name.decode("utf-8", errors="replace")
         part.filename = filename.decode("utf-8", errors="replace") if filename is not None else None
