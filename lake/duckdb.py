@@ -66,8 +66,15 @@ def connect(
     """A DuckDB connection with a view per lake table (an empty typed view for a table not
     yet written), so queries never need to know where the files are. Each table is pinned
     at its snapshot as of its first query (see ``refresh_views``)."""
+    # No persistent secrets: the lake's keys are the only ones a connection holds, never
+    # whatever a user once stored under ~/.duckdb.
     con = duckdb.connect(
-        database, config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        database,
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "allow_persistent_secrets": False,
+        },
     )
     for name in extensions:
         # LOAD takes no parameters; the path is our own package file, not user text.
@@ -161,6 +168,10 @@ def _s3_secret(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> None:
         use_ssl,
     ]
     sql = "CREATE OR REPLACE SECRET scanlake_s3 (TYPE s3, KEY_ID ?, SECRET ?, REGION ?, USE_SSL ?"
+    if opts.get("AWS_SESSION_TOKEN"):
+        # temporary (STS) credentials, such as the read-only ones of ``lake.sandbox``
+        sql += ", SESSION_TOKEN ?"
+        params.append(opts["AWS_SESSION_TOKEN"])
     if host:
         sql += ", ENDPOINT ?, URL_STYLE 'path'"
         params.append(host)

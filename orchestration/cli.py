@@ -141,17 +141,16 @@ def query(
         str, typer.Argument(help="DuckDB SQL over the lake's tables (one view per table).")
     ],
 ) -> None:
-    """Run SQL over the lake and print the result as a table."""
+    """Run one read-only query over the lake, in a sandbox that reads the lake's tables and
+    nothing else (on S3 with SCANLAKE_QUERY_AWS_* read-only keys when set), and print it."""
     import duckdb
 
-    from lake import LakeLocation
-    from lake import duckdb as lake_duckdb
-    from lake.queries.adhoc import NotReadOnly, run_sql
+    from lake.queries.adhoc import NotReadOnly, open_sandbox, run_sql
+    from lake.sandbox import MissingQuerySecret
 
-    con = lake_duckdb.connect(LakeLocation.from_env())
     try:
-        frame = run_sql(con, sql)
-    except (NotReadOnly, duckdb.Error) as exc:
+        frame = run_sql(open_sandbox(), sql)
+    except (NotReadOnly, MissingQuerySecret, duckdb.Error) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     table = Table(*[str(c) for c in frame.columns])
@@ -318,9 +317,13 @@ def live(
 @app.command("serve-upload")
 def serve_upload() -> None:
     """Start the rdio-scanner-compatible call-upload endpoint (settings from SCANLAKE_UPLOAD_*)."""
-    from resources.upload import UploadSettings, serve
+    from resources.upload import PlaintextRefused, UploadSettings, serve
 
-    serve(UploadSettings.from_env())
+    try:
+        serve(UploadSettings.from_env())
+    except PlaintextRefused as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
 
 
 @app.command("upload-key")

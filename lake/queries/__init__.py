@@ -7,9 +7,10 @@ Windowed queries take a ``Window`` of call start times and read only its days' p
     from lake import queries as q
     con = q.open_lake()                      # SCANLAKE_LAKE_URI
     q.latest_calls(con, q.Window.last(24))
+    q.run_sql(q.open_sandbox(), "SELECT ...")   # analysts' own SQL, sandboxed (lake.sandbox)
 """
 
-from lake.queries.adhoc import NotReadOnly, check_read_only, run_sql
+from lake.queries.adhoc import NotReadOnly, NotSandboxed, check_read_only, open_sandbox, run_sql
 from lake.queries.alerts import alert_groups, recent_alerts
 from lake.queries.analytics import (
     activity_by_hour,
@@ -42,6 +43,7 @@ from lake.queries.window import Window, open_lake
 __all__ = [
     "EmptySearch",
     "NotReadOnly",
+    "NotSandboxed",
     "Window",
     "activity_by_hour",
     "alert_groups",
@@ -63,6 +65,7 @@ __all__ = [
     "latest_calls",
     "map_points",
     "open_lake",
+    "open_sandbox",
     "parse_query",
     "quarantine_summary",
     "recent_alerts",

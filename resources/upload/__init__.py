@@ -7,6 +7,8 @@ reply, and the raw layer's sensor ingests it. Pure of Dagster.
 
 Start it with ``scanlake serve-upload`` or ``uv run python -m resources.upload`` (settings
 from ``SCANLAKE_UPLOAD_*``, see ``settings.py``, and the lake from ``SCANLAKE_LAKE_URI``).
+On any address but loopback it needs TLS (``SCANLAKE_UPLOAD_TLS_CERT``/``_KEY``) or a
+TLS-terminating reverse proxy (``SCANLAKE_UPLOAD_ALLOW_PLAINTEXT=1``): see README, Security.
 Make a key with ``python -m resources.upload hash-key --systems countyfire``: the recorder
 gets the key, ``SCANLAKE_UPLOAD_KEYS`` gets the printed entry. Then, unchanged from an
 rdio-scanner set-up:
@@ -21,8 +23,9 @@ rdio-scanner set-up:
   http://HOST:3000/api/trunk-recorder-call-upload``.
 """
 
-from resources.upload.app import create_app, serve
+from resources.upload.app import create_app
 from resources.upload.keys import hash_key, key_entry, new_key
+from resources.upload.server import PlaintextRefused, serve
 from resources.upload.settings import UploadSettings
 
-__all__ = ["UploadSettings", "create_app", "hash_key", "key_entry", "new_key", "serve"]
+__all__ = ["PlaintextRefused", "UploadSettings", "create_app", "hash_key", "key_entry", "new_key", "serve"]

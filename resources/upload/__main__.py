@@ -7,8 +7,8 @@ from __future__ import annotations
 import argparse
 import logging
 
-from resources.upload.app import serve
 from resources.upload.keys import key_entry, new_key
+from resources.upload.server import PlaintextRefused, serve
 from resources.upload.settings import UploadSettings
 
 
@@ -27,7 +27,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"SCANLAKE_UPLOAD_KEYS entry: {key_entry(key, args.systems.split(','))}")
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    serve(UploadSettings.from_env())
+    try:
+        serve(UploadSettings.from_env())
+    except PlaintextRefused as exc:
+        raise SystemExit(f"error: {exc}") from exc
 
 
 if __name__ == "__main__":

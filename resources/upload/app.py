@@ -11,30 +11,43 @@ Replies are rdio-scanner's plain-text lines:
 200    ``Call imported successfully.`` (also for a retry of a stored call)
 400    ``Invalid call data: <field>: <why>``, ``Invalid content-type``, ``Not a multipart
        content``, ``Invalid multipart body: …``, unreadable or too long audio
-401    ``Invalid API key for system <s> talkgroup <t>.`` (missing or unknown key)
+401    ``Invalid API key for system <s> talkgroup <t>.`` (missing or unknown key), as
+       soon as the ``key`` field is read, wherever it is in the body
 403    the same line, for a key that may not upload for that system
 405    ``Unsupported method``
+408    ``Request body too slow …`` (a pause over ``body_idle_timeout_s``, or a body
+       longer than ``body_timeout_s``)
 413    ``Request too large: …`` (decided from Content-Length before the body is read)
 415    ``Unsupported audio type: …``
 417    ``Incomplete call data: no talkgroup`` (… ``no system``, ``no datetime``, ``no
        audio``), as rdio-scanner answers
-429    ``Too many uploads …`` with ``Retry-After``
-503    ``Call could not be stored …`` (the landing zone failed; nothing acknowledged)
+429    ``Too many uploads …`` (per key) or ``Too many refused keys …`` (per client
+       address, before the body is read), with ``Retry-After``
+503    ``Call could not be stored …`` (the landing zone failed; nothing acknowledged),
+       or ``Too many uploads in progress`` (``max_concurrent_uploads`` in all,
+       ``max_uploads_per_address`` from one address), with Retry-After
 =====  ===========================================================================
+
+Every refusal closes the connection, so a refused client's unread body is never drained.
+Bodies are spooled past ``spool_memory_bytes`` (see ``multipart``); the transport's own
+limits (header deadline, connection cap, TLS) are in ``server``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import dataclasses
 import logging
 import math
 import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from lake.objects import ObjectStore
 from resources.calls import CallMeta, MalformedCall
@@ -42,7 +55,14 @@ from resources.landing import LandingZone
 from resources.trunk_recorder.format import parse_call_json
 from resources.upload.audio import BadAudio, ProbedAudio, UnsupportedAudio, probe
 from resources.upload.keys import ApiKey, KeyRing
-from resources.upload.multipart import BadBody, BodyTooLarge, Part, read_form
+from resources.upload.multipart import (
+    BadBody,
+    BodyTimeout,
+    BodyTooLarge,
+    Part,
+    close_parts,
+    read_form,
+)
 from resources.upload.ratelimit import RateLimiter
 from resources.upload.rdio import (
     IMPORTED,
@@ -59,6 +79,8 @@ log = logging.getLogger("scanlake.upload")
 # The landing zone's name for calls that came in over HTTP.
 SOURCE = "upload"
 _METHODS = ["GET", "HEAD", "PUT", "PATCH", "DELETE", "POST"]
+# A longer key field is no key: nothing is hashed past this.
+MAX_KEY_BYTES = 1024
 
 
 class Rejected(Exception):
@@ -69,8 +91,16 @@ class Rejected(Exception):
         self.headers = headers or {}
 
 
+class KeyRefused(Rejected):
+    """A missing, unknown or out-of-scope key (401, 403): counted against the client's address."""
+
+
 def _reply(status: int, text: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
     return PlainTextResponse(f"{text}\n", status_code=status, headers=headers)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 class Uploads:
@@ -80,9 +110,49 @@ class Uploads:
         self.settings = settings
         self.keys = KeyRing(settings.keys)
         self.limits = RateLimiter(settings.rate_per_s, settings.rate_burst)
+        self.failures = RateLimiter(settings.auth_failures_per_min / 60, settings.auth_failure_burst)
+        self._slots = asyncio.Semaphore(settings.max_concurrent_uploads)
+        self._bodies: collections.Counter[str] = collections.Counter()
         self.landing = landing or LandingZone(ObjectStore(settings.lake))
         # one writer per call at a time: two copies of a retried call racing for its objects
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def handle(self, request: Request, accept: Callable[[dict[str, Part]], Awaitable[None]]) -> Response:
+        """Admit the request, read its form and hand it to ``accept``; the spooled parts
+        are freed whatever happens."""
+        if request.method != "POST":
+            raise Rejected(405, "Unsupported method")
+        async with self.admit(request):
+            parts = await self.read(request)
+            try:
+                await accept(parts)
+            finally:
+                close_parts(parts)
+        return _reply(200, IMPORTED)
+
+    @contextlib.asynccontextmanager
+    async def admit(self, request: Request) -> AsyncIterator[None]:
+        """Refuse before reading a byte of body: an address that keeps sending wrong keys
+        (429), or a request past the cap on bodies handled at once, in all or from its
+        address (503; one address cannot take every slot)."""
+        wait_s = self.failures.wait_s(client_address(request))
+        if wait_s > 0:
+            raise Rejected(
+                429,
+                f"Too many refused keys from this address; retry in {wait_s:.0f} s",
+                {"Retry-After": str(math.ceil(wait_s))},
+            )
+        address = client_address(request)
+        if self._slots.locked() or self._bodies[address] >= self.settings.max_uploads_per_address:
+            raise Rejected(503, "Too many uploads in progress; retry later", {"Retry-After": "1"})
+        self._bodies[address] += 1
+        try:
+            async with self._slots:
+                yield
+        finally:
+            self._bodies[address] -= 1
+            if not self._bodies[address]:
+                del self._bodies[address]
 
     async def read(self, request: Request) -> dict[str, Part]:
         cap = self.settings.max_request_bytes
@@ -92,13 +162,30 @@ class Uploads:
                 raise Rejected(400, "Invalid content-length")
             if int(declared) > cap:
                 raise BodyTooLarge(cap)
-        return await read_form(request.headers.get("content-type"), request.stream(), cap)
+        return await read_form(
+            request.headers.get("content-type"),
+            request.stream(),
+            cap,
+            memory_bytes=self.settings.spool_memory_bytes,
+            on_part=self._refuse_wrong_key,
+            idle_timeout_s=self.settings.body_idle_timeout_s,
+            timeout_s=self.settings.body_timeout_s,
+        )
+
+    def _refuse_wrong_key(self, part: Part, parts: Mapping[str, Part]) -> None:
+        """Stop reading the moment a wrong key is read, wherever it is in the body."""
+        if part.name == "key" and self._lookup(part) is None:
+            raise KeyRefused(401, invalid_key_reply(parts))
+
+    def _lookup(self, part: Part | None) -> ApiKey | None:
+        if part is None or part.size > MAX_KEY_BYTES:
+            return None
+        return self.keys.lookup(part.text())
 
     def authorize(self, parts: dict[str, Part]) -> ApiKey:
-        key_part = parts.get("key")
-        key = self.keys.lookup(key_part.text() if key_part else "")
+        key = self._lookup(parts.get("key"))
         if key is None:
-            raise Rejected(401, invalid_key_reply(parts))
+            raise KeyRefused(401, invalid_key_reply(parts))
         wait_s = self.limits.take(key.digest)
         if wait_s > 0:
             raise Rejected(
@@ -131,45 +218,54 @@ class Uploads:
 def create_app(settings: UploadSettings, landing: LandingZone | None = None) -> FastAPI:
     uploads = Uploads(settings, landing)
     app = FastAPI(title="scanlake call upload", docs_url=None, redoc_url=None, openapi_url=None)
+
+    async def error_reply(request: Request, exc: Exception) -> Response:
+        rejected = _rejection(exc)
+        if isinstance(exc, KeyRefused):
+            uploads.failures.take(client_address(request))
+        log.info("rejected %s %s: %d %s", request.method, request.url.path, rejected.status, rejected.text)
+        # Closing: a refused client's unread body is never drained, its connection not reused.
+        return _reply(rejected.status, rejected.text, {**rejected.headers, "Connection": "close"})
+
     for error in _REPLIED:
-        app.add_exception_handler(error, _error_reply)
+        app.add_exception_handler(error, error_reply)
 
     @app.api_route("/api/call-upload", methods=_METHODS)
     async def call_upload(request: Request) -> Response:
         """rdio-scanner's call upload (trunk-recorder's rdioscanner_uploader, SDRTrunk)."""
-        if request.method != "POST":
-            raise Rejected(405, "Unsupported method")
-        parts = await uploads.read(request)
-        key = uploads.authorize(parts)
-        upload = parse_call_upload(parts)
-        upload.check_complete()
-        _check_access(key, upload.system or "", parts)
-        probed = await uploads.probe(upload.audio, upload.declared_type)
-        await uploads.store(upload.meta(probed.duration_s), upload.audio, probed.ext)
-        return _reply(200, IMPORTED)
+
+        async def accept(parts: dict[str, Part]) -> None:
+            key = uploads.authorize(parts)
+            upload = parse_call_upload(parts)
+            upload.check_complete()
+            _check_access(key, upload.system or "", parts)
+            probed = await uploads.probe(upload.audio, upload.declared_type)
+            await uploads.store(upload.meta(probed.duration_s), upload.audio, probed.ext)
+
+        return await uploads.handle(request, accept)
 
     @app.api_route("/api/trunk-recorder-call-upload", methods=_METHODS)
     async def trunk_recorder_call_upload(request: Request) -> Response:
         """rdio-scanner's trunk-recorder upload: ``key``, ``audio``, ``meta`` (the call's
         trunk-recorder JSON, as a file or a field) and ``system``, for uploadScript users."""
-        if request.method != "POST":
-            raise Rejected(405, "Unsupported method")
-        parts = await uploads.read(request)
-        key = uploads.authorize(parts)
-        meta_part, audio_part = parts.get("meta"), parts.get("audio")
-        if meta_part is None:
-            raise IncompleteCall("no meta")
-        meta = parse_call_json(meta_part.data, meta_part.filename or "meta")
-        check_meta(meta)
-        audio = audio_part.data if audio_part else b""
-        if len(audio) <= 44:
-            raise IncompleteCall("no audio")
-        _check_access(key, meta.system, parts)
-        probed = await uploads.probe(audio, audio_part.filename if audio_part else None)
-        if not meta.duration_s > 0:
-            meta = dataclasses.replace(meta, duration_s=probed.duration_s)
-        await uploads.store(meta, audio, probed.ext)
-        return _reply(200, IMPORTED)
+
+        async def accept(parts: dict[str, Part]) -> None:
+            key = uploads.authorize(parts)
+            meta_part, audio_part = parts.get("meta"), parts.get("audio")
+            if meta_part is None:
+                raise IncompleteCall("no meta")
+            meta = parse_call_json(meta_part.data, meta_part.filename or "meta")
+            check_meta(meta)
+            audio = audio_part.data if audio_part else b""
+            if len(audio) <= 44:
+                raise IncompleteCall("no audio")
+            _check_access(key, meta.system, parts)
+            probed = await uploads.probe(audio, audio_part.filename if audio_part else None)
+            if not meta.duration_s > 0:
+                meta = dataclasses.replace(meta, duration_s=probed.duration_s)
+            await uploads.store(meta, audio, probed.ext)
+
+        return await uploads.handle(request, accept)
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
@@ -181,12 +277,13 @@ def create_app(settings: UploadSettings, landing: LandingZone | None = None) -> 
 
 def _check_access(key: ApiKey, system: str, parts: dict[str, Part]) -> None:
     if not key.allows(system):
-        raise Rejected(403, invalid_key_reply(parts))
+        raise KeyRefused(403, invalid_key_reply(parts))
 
 
 _REPLIED: tuple[type[Exception], ...] = (
-    Rejected, BadBody, BodyTooLarge, InvalidField, IncompleteCall, UnsupportedAudio, BadAudio, MalformedCall,
-)
+    Rejected, BadBody, BodyTooLarge, BodyTimeout, ClientDisconnect, InvalidField, IncompleteCall,
+    UnsupportedAudio, BadAudio, MalformedCall,
+)  # fmt: skip
 
 
 def _rejection(exc: Exception) -> Rejected:
@@ -194,8 +291,11 @@ def _rejection(exc: Exception) -> Rejected:
     if isinstance(exc, Rejected):
         return exc
     if isinstance(exc, BodyTooLarge):
-        # Closing stops the server from draining the rest of an oversized body.
-        return Rejected(413, str(exc), {"Connection": "close"})
+        return Rejected(413, str(exc))
+    if isinstance(exc, BodyTimeout):
+        return Rejected(408, str(exc))
+    if isinstance(exc, ClientDisconnect):
+        return Rejected(400, "Client went away before the body ended")
     if isinstance(exc, IncompleteCall):
         return Rejected(417, str(exc))
     if isinstance(exc, UnsupportedAudio):
@@ -205,19 +305,3 @@ def _rejection(exc: Exception) -> Rejected:
     if isinstance(exc, MalformedCall):
         return Rejected(400, f"Invalid call data: meta: {exc.detail}")
     return Rejected(400, str(exc))  # BadBody, InvalidField: their message is the reply
-
-
-async def _error_reply(request: Request, exc: Exception) -> Response:
-    rejected = _rejection(exc)
-    log.info("rejected %s %s: %d %s", request.method, request.url.path, rejected.status, rejected.text)
-    return _reply(rejected.status, rejected.text, rejected.headers)
-
-
-def serve(settings: UploadSettings | None = None) -> None:
-    """Run the upload service in the foreground (``scanlake serve-upload``,
-    ``python -m resources.upload``) until interrupted."""
-    settings = settings or UploadSettings.from_env()
-    if not settings.keys:
-        log.warning("no API keys in SCANLAKE_UPLOAD_KEYS: every upload will be refused")
-    log.info("call upload on http://%s:%d/api/call-upload -> %s", settings.host, settings.port, settings.lake.uri)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")

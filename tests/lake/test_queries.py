@@ -27,9 +27,10 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> SmallLake:
     return build_small_lake(LakeLocation(str(tmp_path_factory.mktemp("q") / "lake")))
 
 
-@pytest.fixture(scope="module")
-def con(data: SmallLake) -> duckdb.DuckDBPyConnection:
-    return q.open_lake(data.location)
+@pytest.fixture(scope="module", params=["open_lake", "open_sandbox"])
+def con(data: SmallLake, request: pytest.FixtureRequest) -> duckdb.DuckDBPyConnection:
+    """Every named query runs on the app's connection and on ad-hoc SQL's sandbox alike."""
+    return getattr(q, request.param)(data.location)
 
 
 @pytest.fixture(scope="module")
@@ -243,7 +244,8 @@ def test_health(data, con, window):
     assert list(recent["reason"]) == ["malformed_json", "missing_audio"]
 
 
-def test_run_sql_is_read_only(data, con, tmp_path: Path):
+def test_run_sql_is_read_only(data, tmp_path: Path):
+    con = q.open_sandbox(data.location)
     assert q.run_sql(con, "SELECT count(*) AS n FROM raw_calls")["n"].item() == N_CALLS + 1
     assert (
         q.run_sql(con, "SELECT count(*) AS n FROM raw_calls WHERE talkgroup = ?", [1001])[
@@ -268,3 +270,5 @@ def test_run_sql_is_read_only(data, con, tmp_path: Path):
     with pytest.raises(q.NotReadOnly):
         q.run_sql(con, "PRAGMA threads = 1")
     assert len(q.latest_calls(con, q.Window.last(72, data.now))) > 0
+    with pytest.raises(q.NotSandboxed):
+        q.run_sql(q.open_lake(data.location), "SELECT 1")

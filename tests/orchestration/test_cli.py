@@ -67,3 +67,13 @@ def test_redact_removes_the_call_and_records_why(tmp_path, monkeypatch):
     assert (audit["requested_by"], audit["reason"]) == ("cli:editor", "victim's request")
     again = runner.invoke(app, ["redact", uid])
     assert again.exit_code == 1 and "no row or object" in again.output
+
+
+def test_query_is_sandboxed(lake, monkeypatch, tmp_path):
+    delta.merge(lake, RAW_CALLS, raw_calls(1))
+    monkeypatch.setenv("SCANLAKE_LAKE_URI", lake.uri)
+    target = tmp_path / "x.csv"
+    copy = runner.invoke(app, ["query", f"EXPLAIN ANALYZE COPY (SELECT 1) TO '{target}'"])
+    assert copy.exit_code == 2 and not target.exists()
+    passwd = runner.invoke(app, ["query", "SELECT * FROM read_text('/etc/passwd')"])
+    assert passwd.exit_code == 2 and "root:" not in passwd.output

@@ -70,7 +70,11 @@ def _accepts_writes(endpoint: str, access: str, secret: str, bucket: str) -> boo
 
 
 @contextmanager
-def seaweed_s3(data_dir: Path, bucket: str = "scanlake") -> Iterator[S3Server]:
+def seaweed_s3(
+    data_dir: Path, bucket: str = "scanlake", s3_config: Path | None = None
+) -> Iterator[S3Server]:
+    """``s3_config``: SeaweedFS's identities file (``-s3.config``); it must give the admin
+    key below (``scanlake-test``) the Admin action."""
     s3_port = free_port()
     access, secret = "scanlake-test", "scanlake-test-secret"
     ports = {
@@ -89,6 +93,7 @@ def seaweed_s3(data_dir: Path, bucket: str = "scanlake") -> Iterator[S3Server]:
         "-webdav=false",
         "-admin.ui=false",
         f"-bucket={bucket}",
+        *([f"-s3.config={s3_config}"] if s3_config else []),
         *(f"{flag}={port}" for flag, port in ports.items()),
     ]
     env = dict(os.environ, AWS_ACCESS_KEY_ID=access, AWS_SECRET_ACCESS_KEY=secret)

@@ -17,7 +17,8 @@ from lake import LakeLocation
 from lake.objects import ObjectStore
 from resources.calls import CallMeta
 from resources.landing import LandingZone
-from resources.upload import UploadSettings, create_app, key_entry, new_key
+from resources.upload import UploadSettings, key_entry, new_key
+from resources.upload.server import uvicorn_config
 
 
 @dataclass
@@ -44,7 +45,8 @@ def running(settings: UploadSettings, landing: LandingZone | None = None) -> Ite
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, landing), log_level="warning", lifespan="off"))
+    # the service's own set-up: TLS, header deadline, connection cap
+    server = uvicorn.Server(uvicorn_config(settings, landing, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
