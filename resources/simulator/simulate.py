@@ -120,10 +120,12 @@ def simulate(
     calls_per_minute: float = 3.0,
     workers: int | None = None,
     overwrite: bool = True,
+    rich_incidents: bool = False,
 ) -> SimulationResult:
     """Write ``calls`` simulated calls from ``start`` (default 2026-11-02 14:00 UTC, 08:00
     in the county) into ``out``. The same seed and start give the same files, byte for
-    byte. ``progress`` is called with the number of calls written so far. A capture
+    byte. ``rich_incidents`` adds major multi-agency incidents and keeps units on one
+    incident at a time (see ``traffic.plan``). ``progress`` is called with the number of calls written so far. A capture
     already in ``out`` is cleared first (``overwrite=False`` refuses instead), since the
     ground truth must describe every call beside it."""
     began = time.perf_counter()
@@ -131,7 +133,7 @@ def simulate(
     capture = out / "capture"
     _clear_capture(out, overwrite)
     csv_path, geojson, talkgroups, ten_codes = _write_reference(out)
-    planned = plan(calls, seed, start, calls_per_minute)
+    planned = plan(calls, seed, start, calls_per_minute, rich_incidents)
     n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     rows: list[dict[str, object]] = []
     for done, rendered in enumerate(_rendered(planned, seed, n_workers), start=1):
