@@ -13,6 +13,7 @@ import datetime as dt
 import random
 
 from resources.simulator.catalog import HOSPITALS, TALKGROUPS, RadioUnit
+from resources.simulator.places import Gazetteer
 from resources.simulator.scenarios import (
     ALL_FREE,
     Exchange,
@@ -22,7 +23,6 @@ from resources.simulator.scenarios import (
     _unit,
 )
 from resources.simulator.script import pick_place, say_place
-from resources.simulator.places import Gazetteer
 
 
 def working_fire(
@@ -68,7 +68,9 @@ def working_fire(
     )
     alarm = _dispatch(fd).units(second).say(",").say("second alarm, respond to")
     say_place(alarm, place, rng).say(",").incident(code, rng).say(".")
-    control = _unit(chief).unit(chief).say(",").say("fire is under control, primary search is negative.")
+    control = (
+        _unit(chief).unit(chief).say(",").say("fire is under control, primary search is negative.")
+    )
     clear = (
         _unit(chief)
         .unit(chief)

@@ -108,7 +108,10 @@ def fire(
     )
     units = rng.sample(roster.free("Fire", "Engine", 2), 1 + (code == "STRUCTURE_FIRE"))
     if code == "STRUCTURE_FIRE":
-        units += [rng.choice(roster.free("Fire", "Ladder")), rng.choice(roster.free("Fire", "Battalion"))]
+        units += [
+            rng.choice(roster.free("Fire", "Ladder")),
+            rng.choice(roster.free("Fire", "Battalion")),
+        ]
     disp, tac = TALKGROUPS["FD Dispatch"], TALKGROUPS["FD Tac 1"]
     d = _dispatch(disp).units(units).say(",").say("respond to")
     say_place(d, place, rng, with_city=place.city != "Prattville" and rng.random() < 0.7).say(",")

@@ -133,9 +133,7 @@ def plan(
         scenario = rng.choices([s for s, _ in scenarios], weights=[w for _, w in scenarios])[0]
         while on_duty and on_duty[0][0] <= clock:
             roster.release(heapq.heappop(on_duty)[2])
-        exchanges = scenario(
-            gaz, rng, (t0 + dt.timedelta(seconds=clock)).astimezone(local), roster
-        )
+        exchanges = scenario(gaz, rng, (t0 + dt.timedelta(seconds=clock)).astimezone(local), roster)
         if rich_incidents:
             # busy until a minute after the incident's last call
             ends = clock + sum(ex.delay_s for ex in exchanges) + 60.0
