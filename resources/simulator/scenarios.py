@@ -37,16 +37,39 @@ class Exchange:
 @dataclass
 class Roster:
     """Which units a scenario may send. The default roster has every unit free, so a
-    scenario draws exactly as it always has; ``plan(..., rich_incidents=True)`` keeps
-    units busy until their incident clears, as a dispatcher would."""
+    scenario draws exactly as it always has. ``plan(..., rich_incidents=True)`` keeps
+    units busy until their incident clears, as a dispatcher would, and when too few are
+    free calls mutual aid: units from a neighbouring department (numbered from 60), who
+    then stay on the roster."""
 
     busy: set[str] = field(default_factory=set)
+    mutual_aid: bool = False
+    extra: list[RadioUnit] = field(default_factory=list)
 
     def free(self, service: str, kind: str | None = None, need: int = 1) -> list[RadioUnit]:
-        units = units_of(service, kind)
+        units = units_of(service, kind) + [
+            u for u in self.extra if u.service == service and (kind is None or u.kind == kind)
+        ]
         free = [u for u in units if u.callsign not in self.busy]
-        # Too few free: a real county calls mutual aid; here the least bad is to reuse.
-        return free if len(free) >= need else units
+        if len(free) >= need:
+            return free
+        if not self.mutual_aid:
+            return units
+        while len(free) < need:
+            i = len(self.extra)
+            made = units[0].kind if kind is None else kind
+            free.append(
+                RadioUnit(
+                    f"{made} {60 + i}",
+                    made,
+                    60 + i,
+                    2_500_000 + 137 * i,
+                    service,
+                    _AID_VOICES[i % 3],
+                )
+            )
+            self.extra.append(free[-1])
+        return free
 
     def hold(self, callsigns: Iterable[str]) -> None:
         self.busy.update(callsigns)
@@ -55,6 +78,7 @@ class Roster:
         self.busy.difference_update(callsigns)
 
 
+_AID_VOICES = ("espeak-m3", "espeak-f2", "espeak-us")
 ALL_FREE = Roster()
 
 

@@ -123,7 +123,7 @@ def plan(
     pending: list[float] = []  # draft times not yet behind the clock
     incident_gap = 60.0 * _CALLS_PER_INCIDENT / calls_per_minute
     scenarios = SCENARIOS + (MAJOR_SCENARIOS if rich_incidents else ())
-    roster = Roster() if rich_incidents else ALL_FREE
+    roster = Roster(mutual_aid=True) if rich_incidents else ALL_FREE
     on_duty: list[tuple[float, int, frozenset[str]]] = []  # (free again at, incident, units)
     # Every draft of a later incident falls after its start: once `calls` drafts lie
     # behind the clock, the first `calls` in time order are final.
