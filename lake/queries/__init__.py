@@ -34,6 +34,7 @@ from lake.queries.calls import (
     map_points,
 )
 from lake.queries.health import freshness, quarantine_summary, recent_quarantine
+from lake.queries.incidents import incident_calls, incident_types, recent_incidents
 from lake.queries.search import EmptySearch, parse_query, search_calls, search_words
 from lake.queries.search_index import build_search_index, search_fts
 from lake.queries.window import Window, open_lake
@@ -57,6 +58,8 @@ __all__ = [
     "filter_options",
     "flag_counts",
     "freshness",
+    "incident_calls",
+    "incident_types",
     "incident_types_over_time",
     "lake_span",
     "latest_calls",
@@ -65,6 +68,7 @@ __all__ = [
     "parse_query",
     "quarantine_summary",
     "recent_alerts",
+    "recent_incidents",
     "recent_quarantine",
     "response_patterns",
     "run_sql",
