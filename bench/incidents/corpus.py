@@ -53,15 +53,11 @@ def _tools(folder: Path) -> tuple[EntityExtractor, Any]:
     return EntityExtractor(settings), geocoder
 
 
-def build(calls: int, seed: int, calls_per_minute: float = 3.0) -> Corpus:
-    """``calls`` planned calls of ``seed`` (no audio is rendered: the text path needs none)."""
-    planned = [
-        c
-        for c in plan(
-            calls, seed, dt.datetime(2026, 11, 2, 14, tzinfo=dt.UTC), calls_per_minute, True
-        )
-        if not c.is_silent
-    ]
+def build(calls: int, seed: int, calls_per_minute: float = 3.0, rich: bool = True) -> Corpus:
+    """``calls`` planned calls of ``seed`` (no audio is rendered: the text path needs none),
+    silent key-ups left out; ``rich`` plans rich incidents (``traffic.plan``)."""
+    start = dt.datetime(2026, 11, 2, 14, tzinfo=dt.UTC)
+    planned = [c for c in plan(calls, seed, start, calls_per_minute, rich) if not c.is_silent]
     with tempfile.TemporaryDirectory(prefix="bench-incidents-") as tmp:
         extractor, geocoder = _tools(Path(tmp))
         texts = {call_uid(c): " ".join(u.written for u in c.utterances) for c in planned}
