@@ -100,6 +100,7 @@ class _Groups:
         self.parent: dict[int, int] = {}
         self.types: dict[int, set[str]] = {}
         self.owner: dict[str, tuple[int, dt.datetime]] = {}  # unit -> (group, last heard)
+        self.active: list[int] = []  # groups a place can still join, oldest first
 
     def find(self, g: int) -> int:
         while self.parent[g] != g:
@@ -114,6 +115,8 @@ class _Groups:
 
     def add(self, g: int, call: CallFacts) -> int:
         g = self.find(g)
+        if g not in self.active:
+            self.active.append(g)  # heard again: its place can be joined again
         self.members[g].append(call)
         self.types[g].update(call.incident_types)
         for u in call.units:
@@ -138,6 +141,14 @@ class _Groups:
     def roots(self) -> list[int]:
         return sorted(self.members)
 
+    def recent(self, since: dt.datetime) -> list[int]:
+        """Groups heard from since ``since``, oldest first; the others leave the active list
+        until a call joins them again (calls come in time order)."""
+        self.active = [
+            g for g in self.active if g in self.members and self.members[g][-1].start_time >= since
+        ]
+        return sorted(self.active)
+
 
 def _compatible(types: set[str], call: CallFacts) -> bool:
     return not types or not call.incident_types or bool(types & set(call.incident_types))
@@ -157,10 +168,9 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
             continue
         t = call.start_time
         at_place = []
-        for g in state.roots():
-            last = state.members[g][-1].start_time
-            if (t - last).total_seconds() > rules.place_window_s:
-                continue
+        for g in (
+            state.recent(t - dt.timedelta(seconds=rules.place_window_s)) if call.places else ()
+        ):
             if not _compatible(state.types[g], call):
                 continue
             if call.dispatch and _cleared(state.members[g]):
