@@ -40,6 +40,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
 _RESPOND = re.compile(r"\b(respond|second alarm|stand ?by for)\b", re.I)
 _ADMIN_PHRASES = re.compile(r"\b(radio check|loud and clear|out of service)\b", re.I)
 _CALLSIGN = re.compile(r"^[A-Za-z]+ \d{1,4}$")
+# A dispatch console speaks on every incident: its tag must not tie them together.
+_CONSOLES = frozenset({"dispatch", "dispatcher", "console", "comm", "comms", "communications"})
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,9 @@ def stage_of(codes: Iterable[str], text: str) -> str | None:
 def unit_key(name: str) -> str | None:
     """``"Engine 12"`` as the lake writes it; anything that is no callsign is None."""
     text = " ".join(str(name).split())
-    return text.title() if _CALLSIGN.match(text) else None
+    if not _CALLSIGN.match(text) or text.split()[0].lower() in _CONSOLES:
+        return None
+    return text.title()
 
 
 def call_facts(

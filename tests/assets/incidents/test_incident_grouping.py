@@ -123,7 +123,7 @@ def test_incident_stage_from_codes_and_phrases(codes: list[str], text: str, stag
 
 def test_incident_facts_from_lake_rows() -> None:
     rows = [{"call_uid": "u1", "start_time": T0, "talkgroup": 1001, "talkgroup_group": "Fire",
-             "units": [{"tag": "Engine 12"}, {"tag": "Dispatch A"}, {"tag": None}]}]  # fmt: skip
+             "units": [{"tag": "Engine 12"}, {"tag": "Dispatch A"}, {"tag": "Console 2"}, {"tag": None}]}]  # fmt: skip
     ents = [
         {"call_uid": "u1", "entity_id": "e1", "label": "UNIT", "normalized": "Ladder 3"},
         {"call_uid": "u1", "entity_id": "e2", "label": "HIGHWAY", "normalized": "I-65"},
@@ -133,7 +133,7 @@ def test_incident_facts_from_lake_rows() -> None:
     ]
     locs = [{"entity_id": "e4", "lat": 40.0, "lon": -105.0}]
     (facts,) = call_facts(rows, {"u1": "Engine 12, Ladder 3, respond to"}, ents, locs)
-    assert facts.units == {"Engine 12", "Ladder 3"}  # "Dispatch A" is no callsign
+    assert facts.units == {"Engine 12", "Ladder 3"}  # consoles tie no incidents together
     assert facts.places == (Place("I-65 MILE 179"), Place("12 OAK ST", 40.0, -105.0))
     assert facts.dispatch and facts.stage == "dispatched" and facts.incident_types == ("MVA",)
 
