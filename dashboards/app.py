@@ -1,4 +1,4 @@
-"""scanlake's Streamlit app: live calls, map, search, alerts, call detail, analytics and
+"""scanlake's Streamlit app: live calls, map, incidents, search, alerts, call detail, analytics and
 pipeline health over the lake named by ``SCANLAKE_LAKE_URI``.
 
 Run it with ``scanlake dashboard`` or ``streamlit run dashboards/app.py``; settings are
@@ -17,6 +17,7 @@ st.set_page_config(page_title="scanlake", page_icon=":material/radio:", layout="
 PAGES = [
     st.Page("views/live.py", title="Live", icon=":material/podcasts:", default=True),
     st.Page("views/map.py", title="Map", icon=":material/map:"),
+    st.Page("views/incidents.py", title="Incidents", icon=":material/emergency:"),
     st.Page("views/search.py", title="Search", icon=":material/search:"),
     st.Page("views/alerts.py", title="Alerts", icon=":material/notifications_active:"),
     st.Page("views/call.py", title="Call detail", icon=":material/call:"),

@@ -1,7 +1,9 @@
-"""pydeck maps of call locations: points coloured by agency, a heatmap, hexagon bins."""
+"""pydeck maps of call locations: points coloured by agency or by incident, a heatmap,
+hexagon bins."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Mapping, Sequence
 
@@ -14,16 +16,31 @@ AGENCY_RGB: dict[str, list[int]] = {
     "Police": [90, 60, 200],
 }
 OTHER_RGB = [120, 120, 120]
+# Twelve colours far enough apart to tell neighbouring incidents apart; a call in no
+# incident is grey.
+INCIDENT_PALETTE: tuple[list[int], ...] = (
+    [230, 25, 75], [60, 180, 75], [255, 160, 0], [0, 130, 200], [145, 30, 180], [70, 200, 200],
+    [240, 50, 230], [150, 190, 20], [170, 110, 40], [0, 128, 128], [128, 0, 0], [0, 0, 128],
+)  # fmt: skip
+COLOR_BY = ("Agency", "Incident")
 # Points are always drawn (they carry the tooltips and the click); these go under them.
 OVERLAYS = ("Heatmap", "Hexagons")
 POINTS_LAYER = "calls"
 TOOLTIP = {
-    "html": "<b>{talkgroup_tag}</b> · {incident_type}<br/>{when}<br/>{place}<br/><i>{snippet}</i>",
+    "html": "<b>{talkgroup_tag}</b> · {incident_type}<br/>{when}<br/>{place}<br/>{incident_id}<br/><i>{snippet}</i>",
     "style": {"maxWidth": "360px", "whiteSpace": "normal"},
 }
 
 
-def _plot_frame(points: pd.DataFrame) -> pd.DataFrame:
+def incident_rgb(incident_id: object) -> list[int]:
+    """The same colour for an incident on every page and every rerun."""
+    if not isinstance(incident_id, str) or not incident_id:
+        return OTHER_RGB
+    digest = hashlib.sha1(incident_id.encode()).digest()
+    return INCIDENT_PALETTE[digest[0] % len(INCIDENT_PALETTE)]
+
+
+def _plot_frame(points: pd.DataFrame, color_by: str = "Agency") -> pd.DataFrame:
     """Only JSON-friendly columns, with text escaped: deck.gl renders tooltips as HTML.
     Oldest first, so deck.gl draws the newest calls on top (and picks them on a click)."""
     points = points.sort_values("start_time", kind="stable")
@@ -38,7 +55,12 @@ def _plot_frame(points: pd.DataFrame) -> pd.DataFrame:
     )
     for col in ("talkgroup_tag", "incident_type", "place", "snippet"):
         frame[col] = [html.escape(v) if isinstance(v, str) else "" for v in points[col]]
-    frame["color"] = [AGENCY_RGB.get(a, OTHER_RGB) for a in points["agency"]]
+    incidents = points["incident_id"] if "incident_id" in points else [None] * len(points)
+    frame["incident_id"] = [v if isinstance(v, str) else "" for v in incidents]
+    if color_by == "Incident":
+        frame["color"] = [incident_rgb(i) for i in frame["incident_id"]]
+    else:
+        frame["color"] = [AGENCY_RGB.get(a, OTHER_RGB) for a in points["agency"]]
     return frame
 
 
@@ -48,10 +70,12 @@ def deck(
     zoom: float = 11.5,
     basemap: Sequence[pdk.Layer] = (),
     map_style: str | None = None,
+    color_by: str = "Agency",
 ) -> pdk.Deck:
-    """Points (with the chosen overlays) over ``basemap`` layers; ``map_style`` is a tile
-    style URL, or None for no tiles (the offline basemap, or nothing)."""
-    frame = _plot_frame(points)
+    """Points (with the chosen overlays, coloured by agency or incident) over ``basemap``
+    layers; ``map_style`` is a tile style URL, or None for no tiles (the offline basemap,
+    or nothing)."""
+    frame = _plot_frame(points, color_by)
     # Each layer ships its own copy of its data to the browser: the overlays need only points.
     positions = frame[["lon", "lat"]]
     built = list(basemap)
@@ -113,8 +137,10 @@ def selected_call(selection: Mapping[str, object] | None) -> tuple[str, str] | N
     return str(first["call_uid"]), str(first["call_date"])
 
 
-def legend() -> str:
+def legend(color_by: str = "Agency") -> str:
     """Markdown naming the point colours (Streamlit's palette names nearest to AGENCY_RGB)."""
+    if color_by == "Incident":
+        return "One colour per incident (colours repeat across far-apart incidents) · :gray[●] in no incident"
     return ":red[●] Fire · :blue[●] EMS · :violet[●] Police · :gray[●] other"
 
 

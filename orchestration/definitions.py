@@ -7,6 +7,7 @@ from assets.alerts import assets as alerts
 from assets.audio import assets as audio
 from assets.entities import assets as entities
 from assets.geo import assets as geo
+from assets.incidents import assets as incidents
 from assets.maintenance import assets as maintenance
 from assets.raw import assets as raw
 from assets.tones import assets as tones
@@ -15,7 +16,17 @@ from orchestration.executors import multiprocess
 from orchestration.jobs import build_jobs
 from orchestration.resources import build_resources
 
-LAYERS = [raw.defs, audio.defs, tones.defs, transcripts.defs, entities.defs, geo.defs, alerts.defs, maintenance.defs]
+LAYERS = [
+    raw.defs,
+    audio.defs,
+    tones.defs,
+    transcripts.defs,
+    entities.defs,
+    geo.defs,
+    incidents.defs,
+    alerts.defs,
+    maintenance.defs,
+]
 
 defs = dg.Definitions.merge(
     *LAYERS,

@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+import pyarrow as pa
 
 from assets.alerts import delivery, delivery_log, message
 from assets.alerts.config import load_config
 from assets.alerts.evaluate import evaluate, read_inputs
+from assets.alerts.incident_rules import evaluate_incidents
 from assets.raw.partitions import call_date_partitions
 from lake import delta
 from lake.tables import ALERTS
@@ -49,7 +51,7 @@ def _days(notifier: NotifierResource, day: dt.date | None = None) -> set[dt.date
     key="alerts",
     group_name="alerts",
     partitions_def=call_date_partitions,
-    deps=["transcripts", "transcript_words", "entities", "locations", "tones"],
+    deps=["transcripts", "transcript_words", "entities", "locations", "tones", "incidents"],
     kinds={"deltalake", "python"},
     tags={"layer": "alerts"},
 )
@@ -61,7 +63,8 @@ def alerts(
 ) -> dg.MaterializeResult:
     """Keyword-group matches on the day's transcripts by the configured ASR model, filtered
     by talkgroup, incident type and geofence, each with its matched words and their audio
-    times, the call, the location and the subscribed channels. Rules come from the alerts
+    times, the call, the location and the subscribed channels; and incident rules: each
+    new incident of a rule's types inside its geofence, once. Rules come from the alerts
     YAML (``SCANLAKE_ALERTS_CONFIG``). Keyed by (call, group), so re-runs never duplicate."""
     day = dt.date.fromisoformat(context.partition_key)
     location = lake.location
@@ -69,7 +72,10 @@ def alerts(
     inputs = read_inputs(location, day, transcriber.model_id)
     known = delta.read(location, ALERTS, ["alert_id", "created_at"], {"call_date": [day]})
     created = dict(zip(known["alert_id"].to_pylist(), known["created_at"].to_pylist(), strict=True))
-    rows = evaluate(inputs, config, delivery.utcnow(), created)
+    now = delivery.utcnow()
+    rows = pa.concat_tables(
+        [evaluate(inputs, config, now, created), evaluate_incidents(inputs, config, now, created)]
+    )
     written = delta.merge(location, ALERTS, rows)
     return dg.MaterializeResult(
         metadata={
@@ -78,6 +84,7 @@ def alerts(
             "transcripts_checked": len(set(inputs.transcripts["call_uid"].to_pylist())),
             "by_group": dg.MetadataValue.json(dict(Counter(rows["keyword_group"].to_pylist()))),
             "keyword_groups": len(config.groups),
+            "incident_rules": len(config.incident_rules),
             "config_path": notifier.config_path,
             "model_id": transcriber.model_id,
             "table_version": written.version,

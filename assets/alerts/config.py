@@ -29,6 +29,7 @@ _TOP = {
     "timezone",
     "channels",
     "keyword_groups",
+    "incident_rules",
     "subscriptions",
 }
 _FILTER_KEYS = {"talkgroups", "incident_types", "geofence"}
@@ -43,6 +44,7 @@ _GROUP_KEYS = {
     "tones",
 } | _FILTER_KEYS
 _SUB_KEYS = {"name", "groups", "channels"} | _FILTER_KEYS
+_INCIDENT_RULE_KEYS = {"incident_types", "geofence"}
 _CHANNEL_KEYS = {"url_env", "signing_secret_env", "resend_in_doubt"}
 
 
@@ -74,6 +76,20 @@ class KeywordGroup:
 
 
 @dataclass(frozen=True)
+class IncidentRule:
+    """"A new incident of one of these types inside this geofence": matched once per
+    incident, on the day of its first call. Subscriptions name it like a keyword group."""
+
+    name: str
+    incident_types: frozenset[str] = frozenset()  # canonical: lower case, "_" for spaces
+    geofence: Geofence | None = None
+
+
+def incident_type_key(value: str) -> str:
+    return "_".join(value.strip().lower().replace("-", " ").split())
+
+
+@dataclass(frozen=True)
 class Subscription:
     name: str
     groups: tuple[str, ...]
@@ -89,6 +105,7 @@ class AlertConfig:
     snippet_words: int = 12
     incident_labels: frozenset[str] = frozenset({"INCIDENT_TYPE"})
     timezone: str = "UTC"
+    incident_rules: Mapping[str, IncidentRule] = field(default_factory=dict)
 
 
 def default_url_env(channel: str) -> str:
@@ -121,8 +138,16 @@ def parse_config(data: Any, where: str = "<config>") -> AlertConfig:
             top.get("keyword_groups") or {}, f"{where}: keyword_groups"
         ).items()
     }
+    rules = {
+        name: _incident_rule(name, spec, f"{where}: incident_rules.{name}")
+        for name, spec in _mapping(
+            top.get("incident_rules") or {}, f"{where}: incident_rules"
+        ).items()
+    }
+    if clash := sorted(set(rules) & set(groups)):
+        raise BadAlertConfig(where, f"{clash} is both a keyword group and an incident rule")
     subs = tuple(
-        _subscription(spec, f"{where}: subscriptions[{i}]", groups, channels)
+        _subscription(spec, f"{where}: subscriptions[{i}]", {**groups, **rules}, channels)
         for i, spec in enumerate(_list(top.get("subscriptions") or [], f"{where}: subscriptions"))
     )
     snippet_words = top.get("snippet_words", 12)
@@ -134,7 +159,9 @@ def parse_config(data: Any, where: str = "<config>") -> AlertConfig:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise BadAlertConfig(where, f"unknown timezone {timezone!r}") from exc
     labels = _strings(top.get("incident_labels", ["INCIDENT_TYPE"]), f"{where}: incident_labels")
-    return AlertConfig(groups, subs, channels, snippet_words, frozenset(labels), timezone)
+    return AlertConfig(
+        groups, subs, channels, snippet_words, frozenset(labels), timezone, rules
+    )
 
 
 def _channel(name: str, spec: Any, where: str) -> ChannelSpec:
@@ -169,8 +196,21 @@ def _group(name: str, spec: Any, where: str) -> KeywordGroup:
     return KeywordGroup(name, terms, negations, vetoes, _filters(spec, where), stations)
 
 
+def _incident_rule(name: str, spec: Any, where: str) -> IncidentRule:
+    _check_name(name, where)
+    spec = _mapping(spec or {}, where, _INCIDENT_RULE_KEYS)
+    types = frozenset(incident_type_key(t) for t in _strings(spec.get("incident_types", []), where))
+    fence = spec.get("geofence")
+    if not types and not fence:
+        raise BadAlertConfig(where, "an incident rule needs incident_types, a geofence or both")
+    return IncidentRule(name, types, _geofence(fence, f"{where}.geofence") if fence else None)
+
+
 def _subscription(
-    spec: Any, where: str, groups: Mapping[str, KeywordGroup], channels: Mapping[str, ChannelSpec]
+    spec: Any,
+    where: str,
+    groups: Mapping[str, KeywordGroup | IncidentRule],
+    channels: Mapping[str, ChannelSpec],
 ) -> Subscription:
     spec = _mapping(spec, where, _SUB_KEYS)
     name = str(spec.get("name") or where)
@@ -180,7 +220,7 @@ def _subscription(
         raise BadAlertConfig(where, "a subscription needs groups and channels")
     for g in sub_groups:
         if g not in groups:
-            raise BadAlertConfig(where, f"unknown keyword group {g!r}")
+            raise BadAlertConfig(where, f"unknown keyword group or incident rule {g!r}")
     for c in sub_channels:
         if c not in channels:
             raise BadAlertConfig(where, f"unknown channel {c!r} (declare it under channels:)")

@@ -21,7 +21,16 @@ from assets.alerts.config import AlertConfig, Filters
 from assets.alerts.matching import Term, Word, WordIndex, match_group, words_from_text
 from lake import delta
 from lake.location import LakeLocation
-from lake.tables import ALERTS, ENTITIES, LOCATIONS, RAW_CALLS, TONES, TRANSCRIPT_WORDS, TRANSCRIPTS
+from lake.tables import (
+    ALERTS,
+    ENTITIES,
+    INCIDENTS,
+    LOCATIONS,
+    RAW_CALLS,
+    TONES,
+    TRANSCRIPT_WORDS,
+    TRANSCRIPTS,
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class AlertInputs:
     entities: pa.Table
     locations: pa.Table
     tones: pa.Table | None = None
+    incidents: pa.Table = field(default_factory=INCIDENTS.empty)
 
 
 def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = None) -> AlertInputs:
@@ -73,9 +83,17 @@ def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = Non
         location, TRANSCRIPTS, ["call_uid", "call_date", "model_id", "text", "transcribed_at"], part
     )
     words = delta.read(
-        location, TRANSCRIPT_WORDS, ["call_uid", "model_id", "word_index", "word", "start_s", "end_s"], part
+        location,
+        TRANSCRIPT_WORDS,
+        ["call_uid", "model_id", "word_index", "word", "start_s", "end_s"],
+        part,
     )
-    entities = delta.read(location, ENTITIES, ["entity_id", "call_uid", "model_id", "label", "text", "normalized"], part)
+    entities = delta.read(
+        location,
+        ENTITIES,
+        ["entity_id", "call_uid", "model_id", "label", "text", "normalized"],
+        part,
+    )
     locations = delta.read(
         location, LOCATIONS, ["entity_id", "call_uid", "query", "lat", "lon", "score"], part
     )
@@ -96,6 +114,7 @@ def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = Non
         entities=entities,
         locations=locations,
         tones=delta.read(location, TONES, ["call_uid", "station", "start_s", "end_s"], part),
+        incidents=delta.read(location, INCIDENTS, partitions=part),
     )
 
 
@@ -182,7 +201,7 @@ def evaluate(
     created: Mapping[str, dt.datetime] | None = None,
 ) -> pa.Table:
     """Alert rows for every (call, group) match. ``created`` keeps the first creation time
-    of alerts already in the lake."""
+    of alerts already in the lake. (Incident rules: ``incident_rules.evaluate_incidents``.)"""
     created = created or {}
     rows = []
     for ctx in contexts(inputs, config.incident_labels):

@@ -25,6 +25,7 @@ picked_tg = st.sidebar.multiselect(
 )
 picked_incidents = st.sidebar.multiselect("Incident type", list(choices("incident_type")), key="map_inc")
 picked_agencies = st.sidebar.multiselect("Agency", list(choices("agency")), key="map_agency")
+color_by = st.sidebar.radio("Colour points by", geo.COLOR_BY, horizontal=True, key="map_color")
 layers = st.sidebar.multiselect(
     "Overlays", list(geo.OVERLAYS), default=["Heatmap"], key="map_layers"
 )
@@ -67,14 +68,14 @@ if points.empty:
     st.info("No geocoded calls match this window and these filters.")
 else:
     event = st.pydeck_chart(
-        geo.deck(points, layers, basemap=base_layers, map_style=style if online else None),
+        geo.deck(points, layers, basemap=base_layers, map_style=style if online else None, color_by=color_by),
         on_select="rerun",
         selection_mode="single-object",
         key="map_chart",
         height=560,
     )
     st.caption(
-        geo.legend()
+        geo.legend(color_by)
         + ("" if online else " · offline basemap: county outline and the gazetteer's streets")
     )
     picked = geo.selected_call(event.selection if event else None)
@@ -82,6 +83,6 @@ else:
         st.switch_page(widgets.CALL_PAGE, query_params=widgets.call_params(*picked))
     with st.expander("Places on the map", expanded=False):
         st.dataframe(
-            points[["start_time", "talkgroup_tag", "agency", "incident_type", "place", "snippet"]],
+            points[["start_time", "talkgroup_tag", "agency", "incident_type", "incident_id", "place", "snippet"]],
             hide_index=True,
         )

@@ -35,6 +35,7 @@ from lake.queries.calls import (
     map_points,
 )
 from lake.queries.health import freshness, quarantine_summary, recent_quarantine
+from lake.queries.incidents import incident_calls, incident_types, recent_incidents
 from lake.queries.reference import street_points
 from lake.queries.search import EmptySearch, parse_query, search_calls, search_words
 from lake.queries.search_index import build_search_index, search_fts
@@ -60,6 +61,8 @@ __all__ = [
     "filter_options",
     "flag_counts",
     "freshness",
+    "incident_calls",
+    "incident_types",
     "incident_types_over_time",
     "lake_span",
     "latest_calls",
@@ -69,6 +72,7 @@ __all__ = [
     "parse_query",
     "quarantine_summary",
     "recent_alerts",
+    "recent_incidents",
     "recent_quarantine",
     "response_patterns",
     "run_sql",

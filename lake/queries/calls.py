@@ -73,11 +73,14 @@ WITH l AS (
     WHERE call_date BETWEEN $d0 AND $d1 AND label = 'INCIDENT_TYPE'
       AND call_uid IN (SELECT call_uid FROM c)
     GROUP BY call_uid
+), g AS (
+    SELECT call_uid, incident_id FROM call_incidents
+    WHERE call_date BETWEEN $d0 AND $d1 AND call_uid IN (SELECT call_uid FROM c)
 ), p AS (
     -- the points first: transcripts (the widest column) are read for these calls only
     SELECT l.entity_id, c.call_uid, c.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
-           c.agency, i.incident_type, l.lat, l.lon, l.query AS place, l.precision
-    FROM c JOIN l USING (call_uid) LEFT JOIN i USING (call_uid)
+           c.agency, i.incident_type, g.incident_id, l.lat, l.lon, l.query AS place, l.precision
+    FROM c JOIN l USING (call_uid) LEFT JOIN i USING (call_uid) LEFT JOIN g USING (call_uid)
     WHERE $incident_types IS NULL OR list_contains($incident_types, i.incident_type)
     ORDER BY c.start_time DESC
     LIMIT $limit
@@ -197,7 +200,8 @@ def map_points(
     agencies: Sequence[str] | None = None,
     limit: int = 20_000,
 ) -> pd.DataFrame:
-    """One row per geocoded place of a call in the window, with its transcript snippet."""
+    """One row per geocoded place of a call in the window, with its transcript snippet and
+    its incident (null when the call is in none)."""
     params = window.params | {
         "limit": limit,
         "talkgroups": _listed(talkgroups),

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 import string
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from resources.simulator import spoken
 from resources.simulator.catalog import (
@@ -32,6 +32,54 @@ class Exchange:
     utterances: tuple[Utterance, ...]
     incident_type: str
     emergency: bool = False
+
+
+@dataclass
+class Roster:
+    """Which units a scenario may send. The default roster has every unit free, so a
+    scenario draws exactly as it always has. ``plan(..., rich_incidents=True)`` keeps
+    units busy until their incident clears, as a dispatcher would, and when too few are
+    free calls mutual aid: units from a neighbouring department (numbered from 60), who
+    then stay on the roster."""
+
+    busy: set[str] = field(default_factory=set)
+    mutual_aid: bool = False
+    extra: list[RadioUnit] = field(default_factory=list)
+
+    def free(self, service: str, kind: str | None = None, need: int = 1) -> list[RadioUnit]:
+        units = units_of(service, kind) + [
+            u for u in self.extra if u.service == service and (kind is None or u.kind == kind)
+        ]
+        free = [u for u in units if u.callsign not in self.busy]
+        if len(free) >= need:
+            return free
+        if not self.mutual_aid:
+            return units
+        while len(free) < need:
+            i = len(self.extra)
+            made = units[0].kind if kind is None else kind
+            free.append(
+                RadioUnit(
+                    f"{made} {60 + i}",
+                    made,
+                    60 + i,
+                    2_500_000 + 137 * i,
+                    service,
+                    _AID_VOICES[i % 3],
+                )
+            )
+            self.extra.append(free[-1])
+        return free
+
+    def hold(self, callsigns: Iterable[str]) -> None:
+        self.busy.update(callsigns)
+
+    def release(self, callsigns: Iterable[str]) -> None:
+        self.busy.difference_update(callsigns)
+
+
+_AID_VOICES = ("espeak-m3", "espeak-f2", "espeak-us")
+ALL_FREE = Roster()
 
 
 def _dispatch(tg: Talkgroup) -> Builder:
@@ -71,7 +119,9 @@ def _size_up(place: Place, rng: random.Random) -> str:
     )
 
 
-def fire(gaz: Gazetteer, rng: random.Random, when: dt.datetime) -> list[Exchange]:
+def fire(
+    gaz: Gazetteer, rng: random.Random, when: dt.datetime, roster: Roster = ALL_FREE
+) -> list[Exchange]:
     code = rng.choice(
         ("STRUCTURE_FIRE", "STRUCTURE_FIRE", "VEHICLE_FIRE", "BRUSH_FIRE", "FIRE_ALARM", "GAS_LEAK")
     )
@@ -80,9 +130,12 @@ def fire(gaz: Gazetteer, rng: random.Random, when: dt.datetime) -> list[Exchange
         rng,
         {"address": 0.7, "intersection": 0.2, "highway": 0.1 if code == "VEHICLE_FIRE" else 0.0},
     )
-    units = rng.sample(units_of("Fire", "Engine"), 1 + (code == "STRUCTURE_FIRE"))
+    units = rng.sample(roster.free("Fire", "Engine", 2), 1 + (code == "STRUCTURE_FIRE"))
     if code == "STRUCTURE_FIRE":
-        units += [rng.choice(units_of("Fire", "Ladder")), rng.choice(units_of("Fire", "Battalion"))]
+        units += [
+            rng.choice(roster.free("Fire", "Ladder")),
+            rng.choice(roster.free("Fire", "Battalion")),
+        ]
     disp, tac = TALKGROUPS["FD Dispatch"], TALKGROUPS["FD Tac 1"]
     d = _dispatch(disp).units(units).say(",").say("respond to")
     say_place(d, place, rng, with_city=place.city != "Prattville" and rng.random() < 0.7).say(",")
@@ -113,11 +166,13 @@ def fire(gaz: Gazetteer, rng: random.Random, when: dt.datetime) -> list[Exchange
     return out
 
 
-def ems(gaz: Gazetteer, rng: random.Random, when: dt.datetime) -> list[Exchange]:
+def ems(
+    gaz: Gazetteer, rng: random.Random, when: dt.datetime, roster: Roster = ALL_FREE
+) -> list[Exchange]:
     code = rng.choice(("MEDICAL", "MEDICAL", "FALL", "OVERDOSE", "UNCONSCIOUS"))
     place = pick_place(gaz, rng, {"address": 0.8, "intersection": 0.2})
-    medic = rng.choice(units_of("EMS"))
-    crew = [medic] + ([rng.choice(units_of("Fire", "Engine"))] if rng.random() < 0.3 else [])
+    medic = rng.choice(roster.free("EMS"))
+    crew = [medic] + ([rng.choice(roster.free("Fire", "Engine"))] if rng.random() < 0.3 else [])
     disp, ops = TALKGROUPS["EMS Dispatch"], TALKGROUPS["EMS Ops"]
     age, sex = rng.randint(18, 92), rng.choice(("male", "female"))
     d = _dispatch(disp).units(crew).say(",").say("respond to")
@@ -143,13 +198,15 @@ def ems(gaz: Gazetteer, rng: random.Random, when: dt.datetime) -> list[Exchange]
     return out
 
 
-def police(gaz: Gazetteer, rng: random.Random, when: dt.datetime) -> list[Exchange]:
+def police(
+    gaz: Gazetteer, rng: random.Random, when: dt.datetime, roster: Roster = ALL_FREE
+) -> list[Exchange]:
     code = rng.choice(
         ("DOMESTIC", "BURGLARY", "THEFT", "SUSPICIOUS", "ALARM", "WELFARE_CHECK", "DISTURBANCE")
     )
     place = pick_place(gaz, rng, {"address": 0.65, "intersection": 0.35})
     city_police = place.city == "Prattville"
-    unit = rng.choice(units_of("Police", "Car" if city_police else "Unit"))
+    unit = rng.choice(roster.free("Police", "Car" if city_police else "Unit"))
     disp = TALKGROUPS["PPD Dispatch" if city_police else "SO Dispatch"]
     d = _dispatch(disp).unit(unit).say(",").say("respond to")
     say_place(d, place, rng, with_city=not city_police and rng.random() < 0.7).say(",").say(
@@ -175,9 +232,11 @@ def police(gaz: Gazetteer, rng: random.Random, when: dt.datetime) -> list[Exchan
     return out
 
 
-def traffic_stop(gaz: Gazetteer, rng: random.Random, when: dt.datetime) -> list[Exchange]:
+def traffic_stop(
+    gaz: Gazetteer, rng: random.Random, when: dt.datetime, roster: Roster = ALL_FREE
+) -> list[Exchange]:
     place = pick_place(gaz, rng, {"highway": 0.6, "intersection": 0.4})
-    unit = rng.choice(units_of("Police"))
+    unit = rng.choice(roster.free("Police"))
     disp = TALKGROUPS["PPD Dispatch" if unit.kind == "Car" else "SO Dispatch"]
     chars = "".join(rng.choices(string.ascii_uppercase, k=3)) + "".join(
         rng.choices(string.digits, k=rng.choice((3, 4)))
@@ -212,9 +271,11 @@ def traffic_stop(gaz: Gazetteer, rng: random.Random, when: dt.datetime) -> list[
     return out
 
 
-def crash(gaz: Gazetteer, rng: random.Random, when: dt.datetime) -> list[Exchange]:
+def crash(
+    gaz: Gazetteer, rng: random.Random, when: dt.datetime, roster: Roster = ALL_FREE
+) -> list[Exchange]:
     place = pick_place(gaz, rng, {"highway": 0.7, "intersection": 0.3})
-    unit, medic = rng.choice(units_of("Police", "Unit")), rng.choice(units_of("EMS"))
+    unit, medic = rng.choice(roster.free("Police", "Unit")), rng.choice(roster.free("EMS"))
     disp, ems_disp = TALKGROUPS["SO Dispatch"], TALKGROUPS["EMS Dispatch"]
     d = (
         _dispatch(disp)
@@ -238,8 +299,10 @@ def crash(gaz: Gazetteer, rng: random.Random, when: dt.datetime) -> list[Exchang
     ]
 
 
-def status(gaz: Gazetteer, rng: random.Random, when: dt.datetime) -> list[Exchange]:
-    unit = rng.choice(list(units_of("Fire")) + units_of("EMS") + units_of("Police"))
+def status(
+    gaz: Gazetteer, rng: random.Random, when: dt.datetime, roster: Roster = ALL_FREE
+) -> list[Exchange]:
+    unit = rng.choice(list(roster.free("Fire")) + roster.free("EMS") + roster.free("Police"))
     tg = TALKGROUPS[{"Fire": "FD Dispatch", "EMS": "EMS Dispatch"}.get(unit.service, "SO Dispatch")]
     if rng.random() < 0.5:
         u = _unit(unit).unit(unit).say(",").say("radio check.")

@@ -124,11 +124,14 @@ def simulate(
     overwrite: bool = True,
     town: str = gazetteer.DEFAULT_TOWN,
     end: dt.datetime | None = None,
+    rich_incidents: bool = False,
 ) -> SimulationResult:
     """Write ``calls`` simulated calls from ``start`` (default 2026-11-02 14:00 UTC, 08:00
     in the county) into ``out``; given ``end`` instead, the traffic is placed so that its
     last call is over by then (the demo ends its traffic at "now"). The same seed and start
-    give the same files, byte for byte. ``progress`` is called with the number of calls written so far. A capture
+    give the same files, byte for byte. ``rich_incidents`` adds major multi-agency
+    incidents and keeps units on one incident at a time (see ``traffic.plan``).
+    ``progress`` is called with the number of calls written so far. A capture
     already in ``out`` is cleared first (``overwrite=False`` refuses instead), since the
     ground truth must describe every call beside it. ``town`` picks the simulated county:
     "autauga" (Autauga County, AL), "wexmoor" (generated streets, central Kansas) or
@@ -141,8 +144,8 @@ def simulate(
     if start is not None and end is not None:
         raise ValueError("give start or end, not both")
     if end is not None:
-        start = start_ending_at(calls, seed, end, calls_per_minute, town)
-    planned = plan(calls, seed, start, calls_per_minute, town)
+        start = start_ending_at(calls, seed, end, calls_per_minute, town, rich_incidents)
+    planned = plan(calls, seed, start, calls_per_minute, town, rich_incidents)
     n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     rows: list[dict[str, object]] = []
     for done, rendered in enumerate(_rendered(planned, seed, n_workers), start=1):

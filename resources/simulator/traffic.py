@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from resources.simulator.catalog import TALKGROUPS, Talkgroup, localized
 from resources.simulator.gazetteer import DEFAULT_TOWN, build
-from resources.simulator.scenarios import SCENARIOS
+from resources.simulator.major import MAJOR_SCENARIOS
+from resources.simulator.scenarios import ALL_FREE, SCENARIOS, Exchange, Roster
 from resources.simulator.script import Utterance
 
 DEFAULT_START = dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC)  # 08:00 in the county
@@ -84,16 +85,31 @@ def _channel(rng: random.Random, utterances: tuple[Utterance, ...]) -> dict[str,
     }
 
 
+def _units_in(exchanges: list[Exchange]) -> set[str]:
+    return {
+        e.normalized
+        for ex in exchanges
+        for u in ex.utterances
+        for e in u.entities
+        if e.label == "UNIT"
+    } | {u.speaker for ex in exchanges for u in ex.utterances if u.speaker != "Dispatch"}
+
+
 def plan(
     calls: int,
     seed: int,
     start: dt.datetime | None = None,
     calls_per_minute: float = 3.0,
     town: str = DEFAULT_TOWN,
+    rich_incidents: bool = False,
 ) -> list[PlannedCall]:
     """``calls`` calls from ``start`` on, at about ``calls_per_minute``, over the
     talkgroups of simulated county ``town``; incidents unfold over several calls and
-    minutes."""
+    minutes.
+
+    ``rich_incidents`` adds major multi-agency incidents (``major.py``) and keeps a unit
+    busy from its dispatch until its incident's last call, so a unit is on one incident
+    at a time; off, a seed plans exactly the traffic it always did."""
     if calls < 0:
         raise ValueError("calls must be >= 0")
     t0 = (start or DEFAULT_START).astimezone(dt.UTC)
@@ -107,14 +123,26 @@ def plan(
     clock, n_incident, settled = 0.0, 0, 0
     pending: list[float] = []  # draft times not yet behind the clock
     incident_gap = 60.0 * _CALLS_PER_INCIDENT / calls_per_minute
+    scenarios = SCENARIOS + (MAJOR_SCENARIOS if rich_incidents else ())
+    roster = Roster(mutual_aid=True) if rich_incidents else ALL_FREE
+    on_duty: list[tuple[float, int, frozenset[str]]] = []  # (free again at, incident, units)
     # Every draft of a later incident falls after its start: once `calls` drafts lie
     # behind the clock, the first `calls` in time order are final.
     while settled < calls:
         clock += rng.expovariate(1.0 / incident_gap)
         n_incident += 1
-        scenario = rng.choices([s for s, _ in SCENARIOS], weights=[w for _, w in SCENARIOS])[0]
+        scenario = rng.choices([s for s, _ in scenarios], weights=[w for _, w in scenarios])[0]
+        while on_duty and on_duty[0][0] <= clock:
+            roster.release(heapq.heappop(on_duty)[2])
+        exchanges = scenario(gaz, rng, (t0 + dt.timedelta(seconds=clock)).astimezone(local), roster)
+        if rich_incidents:
+            # busy until a minute after the incident's last call
+            ends = clock + sum(ex.delay_s for ex in exchanges) + 60.0
+            units = frozenset(_units_in(exchanges))
+            roster.hold(units)
+            heapq.heappush(on_duty, (ends, n_incident, units))
         at = clock
-        for ex in scenario(gaz, rng, (t0 + dt.timedelta(seconds=clock)).astimezone(local)):
+        for ex in exchanges:
             at += ex.delay_s
             drafts.append(
                 (
@@ -169,15 +197,16 @@ def start_ending_at(
     end: dt.datetime,
     calls_per_minute: float = 3.0,
     town: str = DEFAULT_TOWN,
+    rich_incidents: bool = False,
 ) -> dt.datetime:
-    """The start from which ``plan(calls, seed, start, calls_per_minute, town)`` ends by
-    ``end``.
+    """The start from which ``plan(calls, seed, start, calls_per_minute, town,
+    rich_incidents)`` ends by ``end``.
 
     Scenarios speak the local time, so a plan's length can change a little with its start;
     the start is moved back until the plan fits (twice at most in practice)."""
     start = end
     for _ in range(5):
-        last = last_call_end(plan(calls, seed, start, calls_per_minute, town))
+        last = last_call_end(plan(calls, seed, start, calls_per_minute, town, rich_incidents))
         if last is None or last <= end:
             return start
         start -= last - end

@@ -45,6 +45,8 @@ BLOCKING = {
     "normalized_audio:every_call_in_exactly_one_table",
     "transcripts:unique_transcript_per_model",
     "transcript_words:unique_word_index",
+    # incident alerts rely on each call being in one incident
+    "incidents:incident_links_one_to_one",
 }
 
 
