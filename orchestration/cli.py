@@ -85,6 +85,10 @@ def simulate(
             "streets) or generated-SEED (a county built from SEED)."
         ),
     ] = "autauga",
+    rich_incidents: Annotated[
+        bool,
+        typer.Option(help="Add major multi-agency incidents; units work one incident at a time."),
+    ] = False,
 ) -> None:
     """Generate a county's radio traffic as trunk-recorder call folders, with ground truth."""
     from resources.simulator.simulate import simulate as run_simulation
@@ -92,7 +96,12 @@ def simulate(
     with _progress() as progress:
         task = progress.add_task("synthesizing calls", total=calls)
         result = run_simulation(
-            calls, seed, out, progress=lambda n: progress.update(task, completed=n), town=town
+            calls,
+            seed,
+            out,
+            progress=lambda n: progress.update(task, completed=n),
+            town=town,
+            rich_incidents=rich_incidents,
         )
     console.print(f"capture folder: {result.capture_dir}\nground truth: {result.ground_truth}")
     console.print(f"gazetteer: {result.gazetteer_csv}")
@@ -209,6 +218,7 @@ def demo(
             seed,
             paths.sim,
             end=demo_setup.traffic_end(),
+            rich_incidents=True,
             progress=lambda n: progress.update(task, completed=n),
         )
     # The simulated county's reference data feeds the local geocoder.

@@ -1,5 +1,6 @@
 """The README's demo command, as a new user runs it (on fewer calls): its traffic ends now,
-every layer fills, and at least one alert reaches the demo's local inbox."""
+every layer fills, incidents are grouped, and at least one alert reaches the demo's local
+inbox."""
 
 import datetime as dt
 import os
@@ -62,6 +63,7 @@ def test_readme_demo_command_shows_fresh_calls_and_a_delivered_alert(tmp_path):
     assert started - dt.timedelta(hours=24) < oldest <= newest <= started
     assert started - newest < dt.timedelta(minutes=10), "the demo's traffic should end about now"
 
+    assert count("incidents") >= 1 and count("call_incidents") >= 1
     assert count("alerts") >= 1
     delivered = demo.inbox_alerts(tmp_path / demo.INBOX_FILE)
     assert delivered, "no alert reached the demo inbox"
