@@ -19,6 +19,13 @@ POINTS = ("object_put_partial", "landing_put_between", "landing_ack_between", "d
 _ARMED = os.environ.get("SCANLAKE_FAULT_POINT") or None
 
 
+def arm(name: str | None) -> None:
+    """Arm (or, with None, disarm) a point in this process: for a child that a preloaded
+    fork server started, whose modules were imported before its variable was known."""
+    global _ARMED
+    _ARMED = name or None
+
+
 def crash_point(name: str) -> None:
     if _ARMED is not None and _ARMED == name:
         os._exit(137)

@@ -154,6 +154,8 @@ class ObjectStore:
             return
         strip = len(self.root) + 1
         for path, info in sorted(found.items()):
+            if info.get("type") == "directory":  # S3 listings may name the prefixes too
+                continue
             key = path[strip:] if path.startswith(self.root) else path
             yield key, _mtime(info)
 

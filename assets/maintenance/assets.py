@@ -100,8 +100,9 @@ def landing_leftovers(
     location = lake.location
 
     def ingested(uids: set[str]) -> set[str]:
-        found = delta.read(location, RAW_CALLS, columns=["call_uid"], partitions={"call_uid": uids})
-        return set(found["call_uid"].to_pylist())
+        # Only when orphans turn up (rare): one column of the table, filtered here.
+        stored = delta.read(location, RAW_CALLS, columns=["call_uid"])["call_uid"]
+        return uids & set(stored.to_pylist())
 
     swept = LandingZone(lake.objects).sweep(config.min_age_s, ingested)
     problems = ingest(swept.quarantined, lake.objects, source="landing").quarantine
