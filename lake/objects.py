@@ -3,11 +3,19 @@
 Keys are ``audio/<stage>/system=<system>/date=<YYYY-MM-DD>/<call_uid>.<ext>``: prefix
 listing by system and day works for lifecycle rules and for humans. The key formats live
 here and nowhere else.
+
+Each name becomes one key segment injectively: two different system names never share a
+key. A plain name (letters, digits, ``._-``, not starting with a dot) is kept as it is,
+so existing lakes keep their keys; any other is percent-encoded (``a/b`` is ``a%2Fb``,
+``..`` is ``%2E.``), which is reversible; a segment that would pass ``MAX_SEGMENT`` characters
+is cut and given a SHA-256 of the whole name after a ``~`` (which no other form holds),
+so no key ever hits a file system's 255-byte name limit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import uuid
@@ -20,18 +28,51 @@ from lake.errors import ObjectNotFound
 from lake.faults import crash_point
 from lake.location import LakeLocation
 
-_SAFE = re.compile(r"[^A-Za-z0-9._=-]+")
+_PLAIN = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+_PLAIN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+MAX_SEGMENT = 120
 
 RAW_AUDIO = "raw"
 NORMALIZED_AUDIO = "normalized"
 
 
 def _safe(part: str) -> str:
-    """One path segment: no slashes, no traversal, nothing a shell or URL would trip on."""
-    cleaned = _SAFE.sub("_", part).strip("._")
-    if not cleaned:
-        raise ValueError(f"unusable key segment {part!r}")
-    return cleaned
+    """One path segment, injective in ``part``: no slashes, no traversal, nothing a shell
+    or URL would trip on, never longer than ``MAX_SEGMENT``."""
+    if not part:
+        raise ValueError("an empty name cannot be a key segment")
+    if _PLAIN.fullmatch(part):
+        encoded = part
+    else:
+        raw = part.encode("utf-8", "surrogatepass")  # a lone surrogate is a name too
+        encoded = "".join(
+            chr(b) if chr(b) in _PLAIN_CHARS and (i or b != ord(".")) else f"%{b:02X}"
+            for i, b in enumerate(raw)
+        )
+    if len(encoded) > MAX_SEGMENT:
+        digest = hashlib.sha256(part.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        encoded = f"{encoded[: MAX_SEGMENT - 33]}~{digest}"
+    return encoded
+
+
+def decode_segment(segment: str) -> str:
+    """The name a segment was made from (not for cut ``~`` segments, which keep a hash)."""
+    if "%" not in segment:
+        return segment
+    return bytes(_unquote(segment)).decode("utf-8", "surrogatepass")
+
+
+def _unquote(segment: str) -> bytearray:
+    out = bytearray()
+    i = 0
+    while i < len(segment):
+        if segment[i] == "%":
+            out.append(int(segment[i + 1 : i + 3], 16))
+            i += 3
+        else:
+            out += segment[i].encode()
+            i += 1
+    return out
 
 
 def audio_key(stage: str, system: str, call_date: dt.date, call_uid: str, ext: str) -> str:

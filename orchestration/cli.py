@@ -12,7 +12,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-app = typer.Typer(help="scanlake: a lakehouse for radio-scanner traffic.", no_args_is_help=True)
+# No locals in tracebacks: rendering a Dagster run's frames took minutes and gigabytes.
+app = typer.Typer(
+    help="scanlake: a lakehouse for radio-scanner traffic.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 ingest_app = typer.Typer(help="Import call archives (a backfill).", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
 console = Console()
@@ -106,11 +111,11 @@ def ingest_trunk_recorder(
     instance = runner.dagster_instance()
     with _progress() as progress:
         task = progress.add_task("ingesting days", total=len(days))
-        for day in days:
-            result = runner.materialize_day(day, resources, instance, runner.RAW)
-            if not result.success:
-                raise typer.Exit(1)
-            progress.advance(task)
+        results = runner.ingest_days(
+            days, resources, instance, on_day=lambda day, _: progress.advance(task)
+        )
+    if not all(r.success for r in results):
+        raise typer.Exit(1)
     console.print(f"ingested {len(days)} day(s) from {capture_dir}")
 
 

@@ -20,6 +20,22 @@ AUDIO_TYPES = {
 }
 
 
+def sniff_audio(data: bytes) -> str | None:
+    """The audio format of ``data`` by its magic bytes, as a file extension; None when the
+    bytes are none of the accepted types. The bytes decide, never the file's name."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "wav"
+    if data[4:8] == b"ftyp":
+        return "m4a"
+    if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
+        return "mp3"
+    if data[:4] == b"fLaC":
+        return "flac"
+    if data[:4] == b"OggS":
+        return "ogg"
+    return None
+
+
 class MalformedCall(ValueError):
     """A delivery whose metadata cannot be turned into a call. ``reason`` is a short,
     stable code for the quarantine table; ``detail`` says what exactly was wrong."""
@@ -34,6 +50,21 @@ class MalformedCall(ValueError):
 class MalformedCallJson(MalformedCall):
     def __init__(self, source_ref: str, detail: str) -> None:
         super().__init__(source_ref, "malformed_json", detail)
+
+
+class ValueOutOfRange(MalformedCall):
+    """A well-formed value the lake will not keep: an integer past int64, a number literal
+    or a label over its bound (``resources.bounds``)."""
+
+    def __init__(self, source_ref: str, detail: str) -> None:
+        super().__init__(source_ref, "value_out_of_range", detail)
+
+
+class TooLarge(MalformedCall):
+    """A file over its size cap; it is not read."""
+
+    def __init__(self, source_ref: str, detail: str) -> None:
+        super().__init__(source_ref, "too_large", detail)
 
 
 class MissingAudio(MalformedCall):

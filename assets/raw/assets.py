@@ -13,6 +13,7 @@ import pyarrow as pa
 from assets.raw import checks, sensors
 from assets.raw.ingest import ingest
 from assets.raw.partitions import call_date_partitions
+from assets.raw.validate import place
 from lake import delta
 from lake.tables import RAW_CALLS, RAW_QUARANTINE
 from resources.calls import CallDelivery, MalformedCall
@@ -36,6 +37,15 @@ class RawCallsConfig(dg.Config):
 
     capture_windows: list[CaptureWindow] = []
     landing_keys: list[str] = []
+    # The clock the sensor judged call dates by (ISO 8601): the run judges them the same,
+    # so a call the sensor found out of range is quarantined here, not silently skipped.
+    checked_at: str = ""
+    # Days without a partition (before the first call date, past today plus the clock
+    # skew) whose capture-folder calls this run quarantines as date_out_of_range.
+    out_of_range_days: list[str] = []
+    # Set by a sensor when these calls' runs failed every time: the error of the last one.
+    # The run quarantines every call it was given as retries_exhausted, reading no audio.
+    retries_exhausted: str = ""
 
 
 @dg.asset(
@@ -66,9 +76,15 @@ def raw_calls(
     )
 
     from_sensor = bool(config.capture_windows or config.landing_keys)
-    folder_items = list(_folder_items(config, trunk_recorder, day, from_sensor))
-    landing_keys = config.landing_keys if from_sensor else _landing_keys_for(landing, day)
-    landing_items = [i for i in landing.read(landing_keys) if _on_day(i, day)]
+    now = dt.datetime.fromisoformat(config.checked_at) if config.checked_at else dt.datetime.now(dt.UTC)
+    folder_items = [place(i, now) for i in _folder_items(config, trunk_recorder, day, from_sensor)]
+    folder_items = [i for i in folder_items if _on_day(i, day)]
+    folder_items += [place(i, now) for i in _out_of_range_items(config, trunk_recorder)]
+    landing_keys = config.landing_keys if from_sensor else _landing_keys_for(landing, day, now)
+    landing_items = [i for i in map(lambda i: place(i, now), landing.read(landing_keys)) if _on_day(i, day)]
+    if config.retries_exhausted:
+        folder_items = [_given_up(i, config.retries_exhausted) for i in _all_window_items(config, trunk_recorder)]
+        landing_items = [_given_up(i, config.retries_exhausted) for i in landing.read(landing_keys)]
 
     batches = [
         ingest(folder_items, store, source="trunk-recorder", existing=existing),
@@ -104,19 +120,43 @@ def raw_calls(
 def _folder_items(
     config: RawCallsConfig, source: TrunkRecorderSource, day: dt.date, from_sensor: bool
 ) -> Iterator[CallDelivery | MalformedCall]:
+    """Everything the run's capture windows (or, in a backfill, the day) hold; the caller
+    keeps the day's calls and every problem."""
     if from_sensor:
         for window in config.capture_windows:
             found = source.scan_window(window.capture_dir, window.after, window.upto)
             yield from found.problems
-            yield from (d for d in found.deliveries if d.meta.call_date == day)
+            yield from found.deliveries
         return
     for found in source.scan_day(day):
         yield from found.problems
-        yield from (d for d in found.deliveries if d.meta.call_date == day)
+        yield from found.deliveries
 
 
-def _landing_keys_for(landing: LandingZone, day: dt.date) -> list[str]:
-    return [i.source_ref for i in landing.read(landing.pending()) if _on_day(i, day)]
+def _all_window_items(
+    config: RawCallsConfig, source: TrunkRecorderSource
+) -> Iterator[CallDelivery | MalformedCall]:
+    for window in config.capture_windows:
+        found = source.scan_window(window.capture_dir, window.after, window.upto)
+        yield from found.problems
+        yield from found.deliveries
+
+
+def _given_up(item: CallDelivery | MalformedCall, error: str) -> MalformedCall:
+    return MalformedCall(item.source_ref, "retries_exhausted", error)
+
+
+def _out_of_range_items(
+    config: RawCallsConfig, source: TrunkRecorderSource
+) -> Iterator[CallDelivery | MalformedCall]:
+    for text in config.out_of_range_days:
+        for found in source.scan_day(dt.date.fromisoformat(text)):
+            yield from found.problems
+            yield from found.deliveries
+
+
+def _landing_keys_for(landing: LandingZone, day: dt.date, now: dt.datetime) -> list[str]:
+    return [i.source_ref for i in landing.read(landing.pending()) if _on_day(place(i, now), day)]
 
 
 def _on_day(item: CallDelivery | MalformedCall, day: dt.date) -> bool:

@@ -4,6 +4,11 @@ A sensor must never advance past data that was not stored. So it keeps two thing
 the position up to which every call is known to be in ``raw_calls`` (``stored``), and the
 batches it has asked runs to ingest but not yet seen succeed (``inflight``). A batch whose
 run failed is forgotten, so its calls are found and requested again on the next tick.
+
+Nothing is retried forever: each failure is counted (``attempts``, keyed by the window's
+start for a capture folder, by the ref for a queue) with the run's error. Once a key has
+failed ``max_attempts`` times, the sensor asks for a run that quarantines its calls as
+``retries_exhausted`` with that error instead of ingesting them.
 """
 
 from __future__ import annotations
@@ -27,12 +32,26 @@ class Batch:
     # how many runs (one per call date) the batch was split into
     runs: int = 1
     requested_at: float = 0.0
+    # where the scan started (a capture folder's window is (after, max_position])
+    after: int = 0
+
+    def failure_keys(self, ordered: bool) -> list[str]:
+        return [str(self.after)] if ordered else list(self.refs)
 
 
 @dataclass
 class IngestCursor:
     stored: int = 0
     inflight: list[Batch] = field(default_factory=list)
+    # failed attempts and the last error, per window start or ref
+    attempts: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def exhausted(self, key: str, max_attempts: int) -> str | None:
+        """The last error of a key that has failed ``max_attempts`` times, else None."""
+        if self.attempts.get(key, 0) < max_attempts:
+            return None
+        return self.errors.get(key) or "run failed"
 
     @property
     def requested(self) -> int:
@@ -43,7 +62,9 @@ class IngestCursor:
     def inflight_refs(self) -> set[str]:
         return {ref for b in self.inflight for ref in b.refs}
 
-    def settle(self, state_of: dict[str, BatchState], ordered: bool = True) -> None:
+    def settle(
+        self, state_of: dict[str, BatchState], ordered: bool = True, errors: dict[str, str] | None = None
+    ) -> None:
         """Fold in the outcome of in-flight batches, oldest first.
 
         Ordered (a position watermark, as for a capture folder): ``stored`` advances only
@@ -58,11 +79,17 @@ class IngestCursor:
         for batch in self.inflight:
             state = state_of.get(batch.batch_id, BatchState.RUNNING)
             if state is BatchState.FAILED:
+                for key in batch.failure_keys(ordered):
+                    self.attempts[key] = self.attempts.get(key, 0) + 1
+                    self.errors[key] = (errors or {}).get(batch.batch_id, "run failed")[:1000]
                 if ordered:
                     break
                 continue
             if state is BatchState.SUCCEEDED and (not ordered or not remaining):
                 self.stored = max(self.stored, batch.max_position)
+                for key in batch.failure_keys(ordered):
+                    self.attempts.pop(key, None)
+                    self.errors.pop(key, None)
                 continue
             remaining.append(batch)
         self.inflight = remaining
@@ -81,9 +108,12 @@ class IngestCursor:
                         "refs": b.refs,
                         "runs": b.runs,
                         "requested_at": b.requested_at,
+                        "after": b.after,
                     }
                     for b in self.inflight
                 ],
+                "attempts": self.attempts,
+                "errors": self.errors,
             }
         )
 
@@ -101,9 +131,12 @@ class IngestCursor:
                     list(b.get("refs", [])),
                     int(b.get("runs", 1)),
                     float(b.get("requested_at", 0.0)),
+                    int(b.get("after", 0)),
                 )
                 for b in data.get("inflight", [])
             ],
+            attempts={str(k): int(v) for k, v in data.get("attempts", {}).items()},
+            errors={str(k): str(v) for k, v in data.get("errors", {}).items()},
         )
 
 

@@ -12,21 +12,13 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from assets.raw.validate import MAX_CALL_DURATION_S, check_audio, check_call
 from lake import objects
 from lake.objects import ObjectStore
 from lake.tables import RAW_CALLS, RAW_QUARANTINE, conform
-from resources.calls import AUDIO_TYPES, CallDelivery, CallMeta, MalformedCall
+from resources.calls import AUDIO_TYPES, CallDelivery, MalformedCall
 
-# Longer than any real transmission; a larger value means a broken clock or a broken file.
-MAX_CALL_DURATION_S = 4 * 3600.0
-# A call stamped this far in the future is a recorder clock problem, not a call.
-MAX_CLOCK_SKEW = dt.timedelta(hours=1)
-
-
-class InvalidCall(MalformedCall):
-    def __init__(self, source_ref: str, detail: str) -> None:
-        super().__init__(source_ref, "invalid_call", detail)
-
+__all__ = ["MAX_CALL_DURATION_S", "IngestBatch", "ingest"]
 
 @dataclass
 class IngestBatch:
@@ -36,21 +28,6 @@ class IngestBatch:
     ingested_refs: list[str] = field(default_factory=list)
     # deliveries of calls that were already in the lake from another delivery
     duplicates: int = 0
-
-
-def validate(meta: CallMeta, source_ref: str, now: dt.datetime) -> None:
-    if not meta.system:
-        raise InvalidCall(source_ref, "empty system short name")
-    if meta.start_time.tzinfo is None:
-        raise InvalidCall(source_ref, "start_time has no timezone")
-    if not 0 < meta.duration_s <= MAX_CALL_DURATION_S:
-        raise InvalidCall(
-            source_ref, f"duration {meta.duration_s!r} s outside (0, {MAX_CALL_DURATION_S:.0f}]"
-        )
-    if meta.start_time > now + MAX_CLOCK_SKEW:
-        raise InvalidCall(source_ref, f"start_time {meta.start_time.isoformat()} is in the future")
-    if meta.stop_time is not None and meta.stop_time < meta.start_time:
-        raise InvalidCall(source_ref, "stop_time is before start_time")
 
 
 def ingest(
@@ -77,11 +54,11 @@ def ingest(
     def quarantine(source: str, ref: str, uid: str | None, reason: str, detail: str) -> None:
         problems.append(
             dict(
-                source=source,
-                source_ref=ref,
-                call_uid=uid,
+                source=_text(source),
+                source_ref=_text(ref),
+                call_uid=_text(uid) if uid is not None else None,
                 reason=reason,
-                detail=detail,
+                detail=_text(detail)[:2000],
                 quarantined_at=now,
             )
         )
@@ -90,11 +67,11 @@ def ingest(
         if isinstance(item, MalformedCall):
             quarantine(source, item.source_ref, None, item.reason, item.detail)
             continue
-        uid = item.meta.call_uid
         try:
-            validate(item.meta, item.source_ref, now)
+            check_call(item.meta, item.source_ref, now)
+            uid = item.meta.call_uid
         except MalformedCall as exc:
-            quarantine(item.source, item.source_ref, uid, exc.reason, exc.detail)
+            quarantine(item.source, item.source_ref, _uid_or_none(item), exc.reason, exc.detail)
             continue
         if uid in existing:
             if existing[uid] != item.source_ref:
@@ -116,6 +93,7 @@ def ingest(
             continue
         try:
             audio = item.read_audio()
+            ext = check_audio(audio, ext, item.source_ref)
         except MalformedCall as exc:
             quarantine(item.source, item.source_ref, uid, exc.reason, exc.detail)
             continue
@@ -126,7 +104,14 @@ def ingest(
         # Re-running a batch must not rewrite audio that is already stored whole.
         if not (store.exists(key) and store.size(key) == len(audio)):
             store.put(key, audio)
-        rows.append(_row(item, key, len(audio), now))
+        row = _row(item, key, len(audio), now)
+        try:
+            # one row at a time, so a value the schema cannot hold fails its call, not the batch
+            conform(pa.Table.from_pylist([row]), RAW_CALLS)
+        except (pa.ArrowException, OverflowError, ValueError, TypeError) as exc:
+            quarantine(item.source, item.source_ref, uid, "unstorable_row", str(exc)[:500])
+            continue
+        rows.append(row)
         existing[uid] = item.source_ref
         ingested.append(item.source_ref)
 
@@ -138,6 +123,19 @@ def ingest(
         ingested_refs=ingested,
         duplicates=duplicates,
     )
+
+
+def _text(value: str) -> str:
+    """Text a Delta table can hold: a file name's undecodable bytes (surrogate escapes) and
+    lone surrogates from JSON escapes are written out, never allowed to fail the batch."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _uid_or_none(item: CallDelivery) -> str | None:
+    try:
+        return item.meta.call_uid
+    except (ValueError, OverflowError, OSError, TypeError):  # a talkgroup of 5,000 digits
+        return None
 
 
 def _row(

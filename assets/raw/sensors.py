@@ -14,6 +14,7 @@ import dagster as dg
 from assets.raw.cursor import Batch, BatchState, IngestCursor, batch_state
 from assets.raw.ingest import ingest
 from assets.raw.lanes import BATCH_TAG, LANE_TAG, LIVE_JOB, LIVE_LANE
+from assets.raw.validate import place
 from lake import delta
 from lake.tables import RAW_QUARANTINE
 from resources.broadcastify.resource import BroadcastifyResource
@@ -25,6 +26,8 @@ from resources.trunk_recorder.resource import TrunkRecorderSource
 # Seconds between sensor ticks; the daemon honours it as a minimum.
 SENSOR_INTERVAL_S = int(os.environ.get("SCANLAKE_SENSOR_INTERVAL_S", "5"))
 MAX_LANDING_BATCH = 500
+# Failed runs of the same calls before they are quarantined as retries_exhausted.
+MAX_INGEST_ATTEMPTS = int(os.environ.get("SCANLAKE_MAX_INGEST_ATTEMPTS", "5"))
 _LOST_AFTER_S = 600.0
 
 def _state(instance: dg.DagsterInstance, batch: Batch) -> BatchState:
@@ -41,21 +44,47 @@ def _state(instance: dg.DagsterInstance, batch: Batch) -> BatchState:
 
 
 def _settle(instance: dg.DagsterInstance, cursor: IngestCursor, ordered: bool) -> None:
-    cursor.settle({b.batch_id: _state(instance, b) for b in cursor.inflight}, ordered=ordered)
+    states = {b.batch_id: _state(instance, b) for b in cursor.inflight}
+    errors = {
+        batch_id: _run_error(instance, batch_id)
+        for batch_id, state in states.items()
+        if state is BatchState.FAILED
+    }
+    cursor.settle(states, ordered=ordered, errors=errors)
 
 
-def _run_requests(batch_id: str, by_day: dict[str, dict[str, object]]) -> Iterator[dg.RunRequest]:
-    for day, raw_calls_config in sorted(by_day.items()):
+def _run_error(instance: dg.DagsterInstance, batch_id: str) -> str:
+    """What the batch's failed run said, for the quarantine row if it keeps failing."""
+    for run in instance.get_runs(filters=dg.RunsFilter(tags={BATCH_TAG: batch_id})):
+        if run.status != dg.DagsterRunStatus.FAILURE:
+            continue
+        for kind in (dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.RUN_FAILURE):
+            for record in instance.all_logs(run.run_id, of_type=kind):
+                event = record.dagster_event
+                error = getattr(event.event_specific_data, "error", None) if event else None
+                if error is not None:
+                    return f"run {run.run_id}: {error.message.strip()}"
+                if event and event.message:
+                    return f"run {run.run_id}: {event.message}"
+        return f"run {run.run_id} failed"
+    return "run failed or was lost"
+
+
+def _run_requests(
+    batch_id: str, by_day: dict[str, dict[str, object]] | list[tuple[str, dict[str, object]]]
+) -> Iterator[dg.RunRequest]:
+    pairs = sorted(by_day.items()) if isinstance(by_day, dict) else by_day
+    for i, (day, raw_calls_config) in enumerate(pairs):
         yield dg.RunRequest(
-            run_key=f"{batch_id}:{day}",
+            run_key=f"{batch_id}:{day}" if isinstance(by_day, dict) else f"{batch_id}:{day}:{i}",
             partition_key=day,
             run_config={"ops": {"raw_calls": {"config": raw_calls_config}}},
             tags={BATCH_TAG: batch_id, LANE_TAG: LIVE_LANE},
         )
 
 
-def _today() -> str:
-    return dt.datetime.now(dt.UTC).date().isoformat()
+def _today(now: dt.datetime) -> str:
+    return now.astimezone(dt.UTC).date().isoformat()
 
 
 @dg.sensor(
@@ -73,6 +102,7 @@ def trunk_recorder_sensor(
         return dg.SkipReason("no capture folders configured (SCANLAKE_TRUNK_RECORDER_DIRS)")
     cursors: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     requests: list[dg.RunRequest] = []
+    now = dt.datetime.now(dt.UTC)
     for capture_dir in trunk_recorder.capture_dirs:
         cursor = IngestCursor.loads(cursors.get(capture_dir))
         _settle(context.instance, cursor, ordered=True)
@@ -80,18 +110,26 @@ def trunk_recorder_sensor(
         found = trunk_recorder.scan(capture_dir, after)
         if found.deliveries or found.problems:
             upto = found.position
-            days: set[str] = {d.meta.call_date.isoformat() for d in found.deliveries}
-            if found.problems and not days:
-                days = {_today()}
-            window = {
-                "capture_windows": [{"capture_dir": capture_dir, "after": after, "upto": upto}]
+            # a call whose day has no partition is a problem, filed with today's run
+            placed = [place(d, now) for d in found.deliveries]
+            days = {d.meta.call_date.isoformat() for d in placed if isinstance(d, CallDelivery)}
+            window: dict[str, object] = {
+                "capture_windows": [{"capture_dir": capture_dir, "after": after, "upto": upto}],
+                "checked_at": now.isoformat(),
             }
+            exhausted = cursor.exhausted(str(after), MAX_INGEST_ATTEMPTS)
+            if exhausted is not None:
+                # the window failed every time: quarantine its calls, in one run
+                window["retries_exhausted"] = exhausted
+                days = set()
+            if not days:
+                days = {_today(now)}
             # A batch requested again after a failure needs a fresh run key, or Dagster skips it.
             batch_id = (
                 f"tr-{hashlib.sha1(capture_dir.encode()).hexdigest()[:8]}-{upto}-{time.time_ns()}"
             )
             requests += _run_requests(batch_id, {day: window for day in days})
-            cursor.add(Batch(batch_id, upto, runs=len(days), requested_at=time.time()))
+            cursor.add(Batch(batch_id, upto, runs=len(days), requested_at=time.time(), after=after))
         cursors[capture_dir] = cursor.dumps()
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(cursors))
 
@@ -109,18 +147,35 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: LakeResource) -> d
     _settle(context.instance, cursor, ordered=False)
     landing = LandingZone(lake.objects)
     busy = cursor.inflight_refs
-    keys = [k for k in landing.pending() if k not in busy][:MAX_LANDING_BATCH]
+    pending = landing.pending()
+    # a ref that left the zone (ingested, set aside) needs no more counting
+    waiting = set(pending)
+    cursor.attempts = {k: n for k, n in cursor.attempts.items() if k in waiting}
+    cursor.errors = {k: e for k, e in cursor.errors.items() if k in waiting}
+    keys = [k for k in pending if k not in busy][:MAX_LANDING_BATCH]
+    now = dt.datetime.now(dt.UTC)
     by_day: dict[str, list[str]] = defaultdict(list)
-    for item in landing.read(keys):
-        day = item.meta.call_date.isoformat() if isinstance(item, CallDelivery) else _today()
+    given_up: dict[str, list[str]] = defaultdict(list)  # last error -> refs
+    for item in (place(i, now) for i in landing.read(keys)):
+        exhausted = cursor.exhausted(item.source_ref, MAX_INGEST_ATTEMPTS)
+        if exhausted is not None:
+            given_up[exhausted].append(item.source_ref)
+            continue
+        day = item.meta.call_date.isoformat() if isinstance(item, CallDelivery) else _today(now)
         by_day[day].append(item.source_ref)
     requests: list[dg.RunRequest] = []
-    if by_day:
+    if by_day or given_up:
         batch_id = f"landing-{hashlib.sha1(''.join(keys).encode()).hexdigest()[:12]}-{int(time.time() * 1000)}"
-        requests = list(
-            _run_requests(batch_id, {day: {"landing_keys": refs} for day, refs in by_day.items()})
-        )
-        cursor.add(Batch(batch_id, refs=keys, runs=len(by_day), requested_at=time.time()))
+        checked = now.isoformat()
+        runs: list[tuple[str, dict[str, object]]] = [
+            (day, {"landing_keys": refs, "checked_at": checked}) for day, refs in sorted(by_day.items())
+        ]
+        runs += [
+            (_today(now), {"landing_keys": refs, "checked_at": checked, "retries_exhausted": error})
+            for error, refs in sorted(given_up.items())
+        ]
+        requests = list(_run_requests(batch_id, runs))
+        cursor.add(Batch(batch_id, refs=keys, runs=len(requests), requested_at=time.time()))
     return dg.SensorResult(run_requests=requests, cursor=cursor.dumps())
 
 

@@ -23,8 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import urlparse
 
+from resources.bounds import INT64_MAX, INT64_MIN, OutOfBounds, check_label, short_repr
 from resources.broadcastify.client import AudioDownloadError, BroadcastifyClient, LiveFeed
-from resources.calls import AUDIO_TYPES, CallMeta, MalformedCall, MalformedCallJson, Unit
+from resources.calls import (
+    AUDIO_TYPES,
+    CallMeta,
+    MalformedCall,
+    MalformedCallJson,
+    Unit,
+    ValueOutOfRange,
+)
 from resources.landing import LandingZone
 
 SOURCE = "broadcastify"
@@ -101,7 +109,7 @@ def poll_once(
             continue  # stored by an earlier poll (a re-read window), or listed twice
         try:
             meta = call_meta(record, ref, settings.system_names)
-        except MalformedCallJson as exc:
+        except MalformedCall as exc:
             result.problems.append(exc)
             if ident:
                 handled[ident[0]] = ident[1]
@@ -137,7 +145,9 @@ def call_meta(record: object, source_ref: str, system_names: Mapping[str, str]) 
         raise MalformedCallJson(source_ref, f"groupId is {group!r}, not 'SYSTEM-TALKGROUP'")
     prefix, _, tg = group.rpartition("-")
     if not tg.isdigit():
-        raise MalformedCallJson(source_ref, f"groupId {group!r} has no numeric talkgroup")
+        raise MalformedCallJson(source_ref, f"groupId {group[:80]!r} has no numeric talkgroup")
+    if len(tg) > 19 or int(tg) > INT64_MAX:
+        raise ValueOutOfRange(source_ref, f"talkgroup {tg[:40]} does not fit a 64-bit integer")
     ts = _number(record, "ts", source_ref, required=True)
     start = _time(ts, source_ref)
     end = _number(record, "end_ts", source_ref)
@@ -198,7 +208,7 @@ def _identity(record: object) -> tuple[str, int] | None:
         return None
     try:
         ts = _number(record, "ts", "", required=True)
-    except MalformedCallJson:
+    except MalformedCall:
         return None
     assert ts is not None
     return f"{record['groupId']}-{int(ts)}", int(ts)
@@ -228,7 +238,11 @@ def _number(record: Mapping[str, object], key: str, ref: str, required: bool = F
             value = float(value)
         except ValueError:
             raise MalformedCallJson(ref, f"{key} is {value!r}, not a number") from None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise MalformedCallJson(ref, f"{key} is {short_repr(value)}, not a number")
+    if isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+        raise ValueOutOfRange(ref, f"{key} {short_repr(value)} does not fit a 64-bit integer")
+    if not math.isfinite(value):
         raise MalformedCallJson(ref, f"{key} is {value!r}, not a number")
     return float(value)
 
@@ -245,5 +259,8 @@ def _text(record: Mapping[str, object], key: str, ref: str) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise MalformedCallJson(ref, f"{key} is {value!r}, not text")
-    return str(value)
+        raise MalformedCallJson(ref, f"{key} is {short_repr(value)}, not text")
+    try:
+        return check_label(str(value), key)
+    except (OutOfBounds, ValueError) as exc:  # str() of an int past 4,300 digits raises too
+        raise ValueOutOfRange(ref, str(exc)) from None

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from resources.bounds import OutOfBounds, check_int64, check_label, short_repr
+
+T = TypeVar("T")
 
 
 class FieldError(ValueError):
     pass
+
+
+class FieldOutOfRange(FieldError):
+    """A well-formed value scanlake will not keep: past int64, or a label too long."""
 
 
 def get(d: Mapping[str, object], key: str, required: bool, where: str) -> object:
@@ -27,9 +36,21 @@ def number(d: Mapping[str, object], key: str, required: bool = False, where: str
     v = get(d, key, required, where)
     if v is None:
         return None
-    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise FieldError(f"{where}{key} is {short_repr(v)}, not a number")
+    if isinstance(v, int):
+        # a number is stored as an int64 or a float64; an int past int64 fits neither exactly
+        _in_bounds(check_int64, v, f"{where}{key}")
+    elif not math.isfinite(v):
         raise FieldError(f"{where}{key} is {v!r}, not a number")
     return v
+
+
+def _in_bounds(check: Callable[[T, str], T], value: T, what: str) -> T:
+    try:
+        return check(value, what)
+    except OutOfBounds as exc:
+        raise FieldOutOfRange(str(exc)) from None
 
 
 def integer(
@@ -38,12 +59,12 @@ def integer(
     v = get(d, key, required, where)
     if v is None:
         return None
-    if numeric_text and isinstance(v, str) and re.fullmatch(r"-?\d+", v.strip()):
-        return int(v)
+    if numeric_text and isinstance(v, str) and re.fullmatch(r"-?\d{1,19}", v.strip()):
+        return _in_bounds(check_int64, int(v), f"{where}{key}")
     value = number(d, key, required, where)
     if value is None or value != int(value):
         raise FieldError(f"{where}{key} is {v!r}, not an integer")
-    return int(value)
+    return _in_bounds(check_int64, int(value), f"{where}{key}")
 
 
 def req_number(d: Mapping[str, object], key: str, where: str = "") -> float:
@@ -77,8 +98,8 @@ def string(d: Mapping[str, object], key: str, required: bool = False, where: str
     if v is None:
         return None
     if not isinstance(v, str):
-        raise FieldError(f"{where}{key} is {v!r}, not a string")
-    return v
+        raise FieldError(f"{where}{key} is {short_repr(v)}, not a string")
+    return _in_bounds(check_label, v, f"{where}{key}")
 
 
 def items(d: Mapping[str, object], key: str) -> list[object]:

@@ -9,13 +9,16 @@ written, audio still growing) stops the scan there, and it and every later file 
 later scan, so the watermark never passes a file that was not read. Only day folders
 in which a file was created since the watermark are listed (creating a file bumps its
 folder's mtime), so a scan every few seconds costs one stat per day folder however large
-the archive grows. A file copied in with an old mtime is not seen live; a backfill
-(``scan_day``) finds it.
+the archive grows. Positions are inode change times (``walk``), so a file copied in
+with an old mtime (``rsync -a``) is seen live like any new file.
 
 Archive: ``scan_dates`` lists the UTC days that have calls and ``scan_day`` returns one
 day's calls. Day folders are named after the recorder's local date, but partitions are
 UTC days, so a day's calls are gathered from the folders either side too, placed by the
 start time that every file name carries, and kept when their own start falls on the day.
+A call whose name does not parse is placed by its JSON's start when that lies within
+the folders either side, else on its folder's day, where it is quarantined as
+``misplaced_call``: every file is some day's, and only one day's.
 
 Problems come back typed (``MalformedCallJson``, ``MissingAudio``, ``MissingJson``), each
 with the file's path as ``source_ref``; they never stop the scan.
@@ -28,6 +31,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from resources.bounds import LIMITS
 from resources.calls import (
     CallDelivery,
     MalformedCall,
@@ -37,7 +41,15 @@ from resources.calls import (
 )
 from resources.trunk_recorder.format import parse_call_json
 from resources.trunk_recorder.names import AUDIO_EXTS
-from resources.trunk_recorder.walk import CallFiles, call_files, day_folders, mtime, untouched_since
+from resources.trunk_recorder.walk import (
+    CallFiles,
+    Refused,
+    call_files,
+    changed,
+    day_folders,
+    safe_read,
+    untouched_since,
+)
 
 SOURCE = "trunk-recorder"
 DEFAULT_SETTLE_S = 5.0
@@ -79,7 +91,7 @@ def scan(
         for call in call_files(folder, day):
             if call.json is not None:
                 position = call.json_position()
-            elif call.audio and call.name is not None:
+            elif call.audio:
                 position = call.audio_position()
             else:
                 continue
@@ -101,7 +113,7 @@ def _complete(call: CallFiles, item: CallDelivery | MalformedCall, json_position
     before the JSON was written (not still being recorded or converted)."""
     if not isinstance(item, CallDelivery):
         return False
-    audio_written = mtime(call.audio[item.audio_ext])
+    audio_written = changed(call.audio[item.audio_ext])
     return audio_written is not None and audio_written <= json_position
 
 
@@ -126,9 +138,13 @@ def scan_day(
                 if position is None or position > limit:
                     continue
                 item = _deliver(call, position)
-                if _day_of(item, call) == day:
+                placed = _day_of(item, call)
+                if placed == day:
                     found.append((position, item))
-            elif call.audio and call.name is not None and call.name_day() == day:
+                elif call.name is None and folder_day == day and not _near(placed, folder_day):
+                    # no other day's scan would look in this folder for it
+                    found.append((position, _misplaced(item, placed)))
+            elif call.audio and call.name_day() == day:
                 position = call.audio_position()
                 if position is not None and position <= limit:
                     found.append((position, _orphan(call)))
@@ -144,9 +160,33 @@ def scan_dates(capture_dir: Path) -> list[dt.date]:
     days: set[dt.date] = set()
     for folder_day, folder in day_folders(Path(capture_dir), None, None):
         for call in call_files(folder, folder_day):
-            if call.json is not None or call.name is not None:
+            if call.json is not None and call.name is None:
+                # a name that does not parse: the JSON says the day (opened, bounded)
+                placed = _day_of(_deliver(call, 0), call)
+                days.add(placed if _near(placed, folder_day) else folder_day)
+            elif call.json is not None or call.audio:
                 days.add(call.name_day())
     return sorted(days)
+
+
+def _near(day: dt.date, folder_day: dt.date) -> bool:
+    return abs(day - folder_day) <= _FOLDER_SLACK
+
+
+class MisplacedCall(MalformedCall):
+    """A call whose file name does not say when it started and whose JSON puts it on a day
+    far from its folder's: a copy into the wrong folder, or a broken clock."""
+
+    def __init__(self, source_ref: str, detail: str) -> None:
+        super().__init__(source_ref, "misplaced_call", detail)
+
+
+def _misplaced(item: CallDelivery | MalformedCall, placed: dt.date) -> MalformedCall:
+    if isinstance(item, MalformedCall):
+        return item
+    return MisplacedCall(
+        item.source_ref, f"its JSON starts on {placed}, its folder is more than {_FOLDER_SLACK.days} days away"
+    )
 
 
 class _PlacedMissingAudio(MissingAudio):
@@ -162,9 +202,11 @@ def _deliver(call: CallFiles, position: int) -> CallDelivery | MalformedCall:
     json_path = Path(call.json.path)
     ref = str(json_path)
     try:
-        meta = parse_call_json(json_path.read_bytes(), ref)
-    except MalformedCallJson as exc:
+        meta = parse_call_json(safe_read(json_path, LIMITS.max_json_bytes), ref)
+    except MalformedCall as exc:
         return exc
+    except Refused as exc:
+        return MalformedCall(ref, exc.reason, exc.detail)
     except FileNotFoundError:
         return MalformedCallJson(ref, "JSON file vanished while being read")
     except OSError as exc:
@@ -202,9 +244,11 @@ def _orphan(call: CallFiles) -> MissingJson:
 
 def _read_audio(path: Path, ref: str) -> bytes:
     try:
-        return path.read_bytes()
+        return safe_read(path, LIMITS.max_audio_bytes)
     except FileNotFoundError as exc:
         raise MissingAudio(ref, f"audio {path.name} disappeared before it was read") from exc
+    except Refused as exc:
+        raise MalformedCall(ref, exc.reason, exc.detail) from None
 
 
 def _add(result: ScanResult, item: CallDelivery | MalformedCall) -> None:

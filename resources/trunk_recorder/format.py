@@ -22,7 +22,8 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from resources.calls import CallMeta, FreqHop, MalformedCallJson, Unit
+from resources.bounds import OutOfBounds, load_json
+from resources.calls import CallMeta, FreqHop, MalformedCallJson, Unit, ValueOutOfRange
 from resources.trunk_recorder import fields
 from resources.trunk_recorder.names import (
     AUDIO_EXTS,
@@ -64,7 +65,9 @@ def parse_call_json(raw: bytes, source_ref: str) -> CallMeta:
     if not text.strip():
         raise MalformedCallJson(source_ref, "empty file")
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except OutOfBounds as exc:
+        raise ValueOutOfRange(source_ref, str(exc)) from None
     except json.JSONDecodeError as exc:
         # Running out of text mid-value is what a file read while still being written
         # (or cut off by a crash) looks like.
@@ -76,6 +79,8 @@ def parse_call_json(raw: bytes, source_ref: str) -> CallMeta:
         raise MalformedCallJson(source_ref, f"top level is {type(data).__name__}, not an object")
     try:
         return _meta(data)
+    except fields.FieldOutOfRange as exc:
+        raise ValueOutOfRange(source_ref, str(exc)) from exc
     except fields.FieldError as exc:
         raise MalformedCallJson(source_ref, str(exc)) from exc
 

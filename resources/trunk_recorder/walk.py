@@ -1,10 +1,19 @@
 """Walking a capture folder's ``SHORTNAME/YYYY/M/D`` tree and grouping each day folder's
-files by call, touching the disk as little as a scan every few seconds needs."""
+files by call, touching the disk as little as a scan every few seconds needs.
+
+A file's position is when it was last written (mtime), unless its inode changed much later
+than that (ctime, which no user-space call can set back): then it was copied in with its
+old mtime kept (``rsync -a``, ``cp -p``) and its position is the time of the copy, so
+the live scan sees it as new.
+Symlinks are listed, never followed: reading one is refused (``safe_read``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
+import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,6 +22,9 @@ from pathlib import Path
 from resources.trunk_recorder.names import AUDIO_EXTS, CallName, parse_call_stem
 
 _CREATE_GRACE_NS = 10 * 60 * 10**9
+# A file written in place has ctime == mtime; one whose inode changed this much after its
+# last write was copied in (or touched) with an older mtime.
+COPY_GAP_NS = 10 * 60 * 10**9
 
 
 @dataclass
@@ -31,7 +43,7 @@ class CallFiles:
         return parse_call_stem(self.stem)
 
     def json_position(self) -> int | None:
-        return mtime(self.json) if self.json is not None else None
+        return changed(self.json) if self.json is not None else None
 
     def best_audio(self) -> tuple[Path, str] | None:
         # The wav is trunk-recorder's original, written before the JSON; the m4a is a
@@ -43,7 +55,7 @@ class CallFiles:
 
     def audio_position(self) -> int | None:
         """When the last of the call's audio files was written; None if they vanished."""
-        times = [t for t in (mtime(e) for e in self.audio.values()) if t is not None]
+        times = [t for t in (changed(e) for e in self.audio.values()) if t is not None]
         return max(times) if times else None
 
     def name_day(self) -> dt.date:
@@ -98,7 +110,10 @@ def call_files(folder: Path, folder_day: dt.date) -> Iterator[CallFiles]:
         ext = ext.lower()
         if not dot or entry.name.startswith(".") or (ext != "json" and ext not in AUDIO_EXTS):
             continue
-        if not entry.is_file():
+        # a symlink is kept (and refused when read, so it is quarantined); a folder is not
+        if not entry.is_symlink() and not entry.is_file(follow_symlinks=False):
+            continue
+        if ext != "json" and is_transmission_file(stem):
             continue
         call = calls.get(stem)
         if call is None:
@@ -110,18 +125,63 @@ def call_files(folder: Path, folder_day: dt.date) -> Iterator[CallFiles]:
     yield from calls.values()
 
 
-def mtime(entry: os.DirEntry[str]) -> int | None:
+def changed(entry: os.DirEntry[str]) -> int | None:
+    """A file's position in ns (of the link itself, for a symlink): its mtime, or its ctime
+    when that is more than ``COPY_GAP_NS`` later (a copy that kept an old mtime)."""
     try:
-        return entry.stat().st_mtime_ns
+        info = entry.stat(follow_symlinks=False)
     except FileNotFoundError:  # deleted since the listing: not there
         return None
+    return info.st_ctime_ns if info.st_ctime_ns - info.st_mtime_ns > COPY_GAP_NS else info.st_mtime_ns
 
 
 def untouched_since(folder: Path, position: int) -> bool:
     """True when no file can have been created in ``folder`` after ``position``: creating
-    a file bumps its folder's mtime, and trunk-recorder finishes a file within seconds of
-    creating it (the grace covers a slow one)."""
+    a file bumps its folder's ctime (which, unlike its mtime, a copy cannot set back), and
+    trunk-recorder finishes a file within seconds of creating it (the grace covers a slow
+    one)."""
     try:
-        return os.stat(folder).st_mtime_ns + _CREATE_GRACE_NS < position
+        info = os.stat(folder)
+        return max(info.st_mtime_ns, info.st_ctime_ns) + _CREATE_GRACE_NS < position
     except FileNotFoundError:
         return True
+
+
+class Refused(OSError):
+    """A call file that is not a regular file (a symlink, a FIFO, a device), or is over
+    its size cap: never followed, never read whole."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def safe_read(path: Path, max_bytes: int) -> bytes:
+    """A call file's bytes, read without following a symlink and never past ``max_bytes``;
+    raises ``Refused`` (or ``FileNotFoundError``)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Refused("symlink_refused", f"{path.name} is a symlink; links are not followed") from None
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused("not_a_file", f"{path.name} is not a regular file")
+        if info.st_size > max_bytes:
+            raise Refused("too_large", f"{path.name} is {info.st_size} bytes, over the {max_bytes} byte cap")
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:  # grew since the stat
+        raise Refused("too_large", f"{path.name} is over the {max_bytes} byte cap")
+    return data
+
+
+# trunk-recorder's transmissionArchive writes one file per transmission beside the call,
+# named TG-START_FREQ with no -call_N; they are parts of a call, not calls.
+_TRANSMISSION_STEM = re.compile(r"^-?\d+-\d+(?:\.\d{1,3})?_\d+(?:\.\d+)?$")
+
+
+def is_transmission_file(stem: str) -> bool:
+    return bool(_TRANSMISSION_STEM.match(stem))

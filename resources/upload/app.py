@@ -48,6 +48,7 @@ from resources.upload.rdio import (
     IMPORTED,
     IncompleteCall,
     InvalidField,
+    check_meta,
     invalid_key_reply,
     parse_call_upload,
 )
@@ -159,6 +160,7 @@ def create_app(settings: UploadSettings, landing: LandingZone | None = None) -> 
         if meta_part is None:
             raise IncompleteCall("no meta")
         meta = parse_call_json(meta_part.data, meta_part.filename or "meta")
+        check_meta(meta)
         audio = audio_part.data if audio_part else b""
         if len(audio) <= 44:
             raise IncompleteCall("no audio")

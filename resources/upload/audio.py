@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import imageio_ffmpeg
 import soundfile
 
+from resources.calls import sniff_audio
+
 SUPPORTED = ("wav", "m4a", "mp3", "flac", "ogg")
 
 _DURATION = re.compile(rb"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
@@ -46,19 +48,8 @@ class ProbedAudio:
     duration_s: float
 
 
-def sniff(data: bytes) -> str | None:
-    """The audio format of ``data`` by its magic bytes, as a file extension."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
-        return "wav"
-    if data[4:8] == b"ftyp":
-        return "m4a"
-    if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
-        return "mp3"
-    if data[:4] == b"fLaC":
-        return "flac"
-    if data[:4] == b"OggS":
-        return "ogg"
-    return None
+# one sniffer for every source: the raw layer checks stored audio with the same rules
+sniff = sniff_audio
 
 
 def probe(data: bytes, declared: str | None, timeout_s: float) -> ProbedAudio:

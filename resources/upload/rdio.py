@@ -20,14 +20,25 @@ no talkgroup" as a successful connection test).
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from resources.bounds import (
+    INT64_MAX,
+    LIMITS,
+    OutOfBounds,
+    check_call_date,
+    check_int64,
+    check_label,
+    load_json,
+)
 from resources.calls import CallMeta, FreqHop, Unit
 from resources.upload.multipart import Part
 
 IMPORTED = "Call imported successfully."
+T = TypeVar("T")
 
 
 class IncompleteCall(ValueError):
@@ -43,6 +54,26 @@ class InvalidField(ValueError):
         super().__init__(f"Invalid call data: {name}: {detail}")
         self.name = name
         self.detail = detail
+
+
+def check_meta(meta: CallMeta, now: dt.datetime | None = None) -> None:
+    """Refuse, with ``InvalidField``, a call the lake will not keep: its day has no
+    partition, or a label is over its cap. A recorder answered 4xx stops retrying."""
+    try:
+        check_call_date(meta.start_time, now or dt.datetime.now(dt.UTC))
+    except OutOfBounds as exc:
+        raise InvalidField("dateTime", str(exc)) from None
+    for name in ("system", "talkgroup_tag", "talkgroup_description", "talkgroup_group", "talkgroup_group_tag"):
+        value = getattr(meta, name)
+        if isinstance(value, str):
+            _bounded(check_label, value, name)
+
+
+def _bounded(check: Callable[[T, str], T], value: T, name: str) -> T:
+    try:
+        return check(value, name)
+    except OutOfBounds as exc:
+        raise InvalidField(name, str(exc)) from None
 
 
 def invalid_key_reply(parts: Mapping[str, Part]) -> str:
@@ -76,14 +107,19 @@ class CallUpload:
     def meta(self, duration_s: float) -> CallMeta:
         self.check_complete()
         assert self.system is not None and self.talkgroup is not None and self.start_time is not None
-        return CallMeta(
+        return _checked(CallMeta(
             system=self.system,
             talkgroup=self.talkgroup,
             start_time=self.start_time,
             duration_s=duration_s,
             stop_time=self.start_time + dt.timedelta(seconds=duration_s),
             **self.details,  # type: ignore[arg-type]
-        )
+        ))
+
+
+def _checked(meta: CallMeta) -> CallMeta:
+    check_meta(meta)
+    return meta
 
 
 def parse_call_upload(parts: Mapping[str, Part]) -> CallUpload:
@@ -121,7 +157,7 @@ def _text(parts: Mapping[str, Part], name: str) -> str | None:
 
 def _label(parts: Mapping[str, Part], name: str) -> str | None:
     value = _text(parts, name)
-    return value if value and value != "-" else None
+    return _bounded(check_label, value, name) if value and value != "-" else None
 
 
 def _str_or_none(value: int | None) -> str | None:
@@ -132,6 +168,8 @@ def _positive_int(parts: Mapping[str, Part], name: str) -> int | None:
     value = _text(parts, name)
     if not value:
         return None
+    if len(value) > LIMITS.max_number_chars:
+        raise InvalidField(name, f"a number of {len(value)} characters, over the {LIMITS.max_number_chars} cap")
     try:
         number = int(value)
     except ValueError:
@@ -144,13 +182,15 @@ def _positive_int(parts: Mapping[str, Part], name: str) -> int | None:
         number = int(as_float)
     if number < 0:
         raise InvalidField(name, f"{number} is negative")
-    return number or None
+    return _bounded(check_int64, number, name) or None
 
 
 def _date_time(parts: Mapping[str, Part]) -> dt.datetime | None:
     value = _text(parts, "dateTime")
     if not value:
         return None
+    if len(value) > LIMITS.max_number_chars:
+        raise InvalidField("dateTime", f"{value[:40]!r}… is too long for a time")
     try:
         seconds = float(value) if value.isascii() else None
     except ValueError:
@@ -178,7 +218,9 @@ def _json_list(parts: Mapping[str, Part], name: str) -> list[object]:
     if not value:
         return []
     try:
-        data = json.loads(value)
+        data = load_json(value)
+    except OutOfBounds as exc:
+        raise InvalidField(name, str(exc)) from None
     except ValueError:
         raise InvalidField(name, "not JSON") from None
     if not isinstance(data, list):
@@ -190,8 +232,10 @@ def _number(item: Mapping[str, object], key: str, name: str) -> float | None:
     value = item.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidField(name, f"{key} {value!r} is not a number")
+    if abs(value) > INT64_MAX:  # every number here is stored as an int64 or a float64
+        raise InvalidField(name, f"{key} {value!r} does not fit a 64-bit integer")
     return float(value)
 
 

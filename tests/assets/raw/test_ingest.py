@@ -17,7 +17,11 @@ def meta(tg: int = 100, seconds: int = 0, duration: float = 4.0) -> CallMeta:
     )
 
 
-def delivery(m: CallMeta, ref: str, audio: bytes = b"RIFFdata", ext: str = "wav") -> CallDelivery:
+# the smallest WAV header the raw layer accepts as audio (the audio layer judges the rest)
+WAV = b"RIFF\x24\x00\x00\x00WAVEfmt "
+
+
+def delivery(m: CallMeta, ref: str, audio: bytes = WAV, ext: str = "wav") -> CallDelivery:
     return CallDelivery("trunk-recorder", ref, m, ext, lambda: audio)
 
 
@@ -32,7 +36,7 @@ def test_good_calls_become_rows_and_audio_objects(lake):
     row = batch.rows.to_pylist()[0]
     assert row["call_uid"] == "county-100-" + str(int(START.timestamp()))
     assert row["audio_key"] == f"audio/raw/system=county/date=2026-11-02/{row['call_uid']}.wav"
-    assert store.get(row["audio_key"]) == b"RIFFdata"
+    assert store.get(row["audio_key"]) == WAV
     assert row["units"][0]["tag"] == "Engine 12"
 
 

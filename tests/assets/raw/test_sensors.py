@@ -42,7 +42,8 @@ def test_trunk_recorder_sensor_requests_one_run_per_day_and_waits_for_success(tm
         # The run fails: the same calls are requested again under a new batch.
         _make_run(instance, request, dg.DagsterRunStatus.FAILURE)
         retry = _tick(trunk_recorder_sensor, instance, again.cursor, trunk_recorder=source)
-        assert [r.run_config for r in retry.run_requests] == [request.run_config]
+        windows = [r.run_config["ops"]["raw_calls"]["config"]["capture_windows"] for r in retry.run_requests]
+        assert windows == [request.run_config["ops"]["raw_calls"]["config"]["capture_windows"]]
         assert retry.run_requests[0].tags[BATCH_TAG] != request.tags[BATCH_TAG]
         assert retry.run_requests[0].run_key != request.run_key  # a reused run key would be skipped
 

@@ -11,7 +11,7 @@ import pytest
 from resources.broadcastify.client import BroadcastifyClient, LiveFeed
 from resources.broadcastify.errors import BroadcastifyAuthError, BroadcastifyUnavailable
 from resources.broadcastify.poller import PollSettings, call_meta, poll_once
-from resources.calls import CallDelivery, MalformedCallJson
+from resources.calls import CallDelivery, MalformedCall, MalformedCallJson
 from resources.landing import LandingZone
 from tests.resources.broadcastify.server import Fault, LocalBroadcastify
 
@@ -183,3 +183,22 @@ def test_call_meta_for_conventional_and_hz_feeds() -> None:
     )
     assert (meta.system, meta.talkgroup, meta.duration_s, meta.freq_hz) == ("bcfy-conventional", 22412, 6.0, 460250000)
     assert meta.stop_time == dt.datetime.fromtimestamp(1714746606, dt.UTC)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"groupId": "9099-" + "9" * 30},
+        {"ts": 10**400},
+        {"freq": 10**30},
+        {"display": "x" * 5000},
+    ],
+    ids=["30-digit-talkgroup", "400-digit-ts", "huge-freq", "long-label"],
+)
+def test_values_the_lake_will_not_keep_are_typed_problems(change: dict[str, object]) -> None:
+    # What was seen 2 and 3, from the Broadcastify side: an OverflowError here failed the poll
+    record = {"groupId": "9099-2021", "ts": 1_793_628_000, "duration": 3, "display": "FD"}
+    record.update(change)
+    with pytest.raises(MalformedCall) as caught:
+        call_meta(record, "broadcastify:x", {})
+    assert caught.value.reason == "value_out_of_range"

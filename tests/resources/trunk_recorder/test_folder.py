@@ -164,17 +164,26 @@ def test_audio_removed_after_the_scan_is_a_typed_error(capture_dir: Path) -> Non
 
 def test_live_scan_skips_folders_untouched_since_the_watermark(capture_dir: Path) -> None:
     _, recent = _call(capture_dir, 0, old_s=60)
-    watermark = recent.stat().st_mtime_ns
-    # a folder nothing was created in since long before the watermark is not listed, even
-    # if a file in it was modified (what an in-place edit of an old archive looks like)
-    old_meta = make_meta(start=T0 - dt.timedelta(days=10))
-    _, old_json = write_call(capture_dir, old_meta, wav_bytes(), "wav", tz=dt.UTC)
-    stamp = watermark - 20 * 60 * 10**9
-    os.utime(old_json.parent, ns=(stamp, stamp))
-    age(old_json, 30)
-    assert [d.source_ref for d in folder.scan(capture_dir, watermark - 1, settle_s=5).deliveries] == [str(recent)]
-    backfill = folder.scan_day(capture_dir, old_meta.call_date, settle_s=5)
-    assert [d.source_ref for d in backfill.deliveries] == [str(old_json)]
+    # a watermark more than the grace past the folder's last change (mtime or ctime): the
+    # folder is not listed, even though a file in it claims a later mtime
+    folder_changed = os.stat(recent.parent).st_ctime_ns
+    watermark = folder_changed + 11 * 60 * 10**9
+    os.utime(recent, ns=(watermark + 10**9, watermark + 10**9))
+    assert folder.scan(capture_dir, watermark, settle_s=5, now_ns=watermark + 60 * 10**9).deliveries == []
+    backfill = folder.scan_day(capture_dir, T0.date(), settle_s=5, now_ns=watermark + 60 * 10**9)
+    assert [d.source_ref for d in backfill.deliveries] == [str(recent)]
+
+
+def test_a_call_copied_in_with_an_old_mtime_is_seen_live(capture_dir: Path) -> None:
+    # rsync -a / cp -p keep the source's mtimes, of the files and of their folder
+    _, first = _call(capture_dir, 0, old_s=60)
+    watermark = folder.scan(capture_dir, 0, settle_s=5).position
+    copied = [*_call(capture_dir, 5, old_s=3 * 86400)]
+    old = time.time_ns() - 3 * 86400 * 10**9
+    os.utime(copied[1].parent, ns=(old, old))
+    found = folder.scan(capture_dir, watermark, settle_s=5)
+    assert [d.source_ref for d in found.deliveries] == [str(copied[1])]
+    assert folder.scan(capture_dir, found.position, settle_s=5).deliveries == []
 
 
 def test_live_scan_sees_new_files_in_old_day_folders(capture_dir: Path) -> None:
