@@ -21,7 +21,14 @@ from dataclasses import dataclass
 
 from lake.errors import ObjectNotFound
 from lake.faults import crash_point
-from lake.objects import LANDING_PREFIX, PARTIAL_SUFFIX, ObjectStore, landing_key, rejected_key
+from lake.objects import (
+    LANDING_PREFIX,
+    PARTIAL_SUFFIX,
+    ObjectStore,
+    decode_segment,
+    landing_key,
+    rejected_key,
+)
 from resources.calls import (
     CallDelivery,
     CallMeta,
@@ -196,7 +203,9 @@ class LandingZone:
             and key.rsplit(".", 1)[0] not in envelopes
             and now - mtime >= min_age_s
         }
-        uids = {key: key.rsplit("/", 1)[-1].rsplit(".", 1)[0] for key in orphans}
+        # The object's name is the encoded "<call_uid>.<ext>"; a name cut to a hash does not
+        # decode, so its orphan is kept and quarantined rather than guessed at.
+        uids = {key: decode_segment(key.rsplit("/", 1)[-1]).rsplit(".", 1)[0] for key in orphans}
         done = ingested(set(uids.values())) if uids else set()
         quarantined: list[OrphanedAudio] = []
         deleted: list[str] = []
