@@ -19,7 +19,7 @@ BATCH = 5
 LOCAL_POINTS = ["object_put_partial", "landing_put_between", "landing_ack_between", "delta_after_commit", RANDOM_KILL]
 # S3 objects are written in one request: there is no .partial to crash beside. The
 # uploader crash is covered on the local lake; the bench runs every point on both.
-S3_POINTS = ["landing_ack_between", "delta_after_commit", RANDOM_KILL]
+S3_POINTS = ["delta_after_commit", RANDOM_KILL]
 
 
 def _seed() -> int:
