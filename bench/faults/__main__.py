@@ -25,9 +25,9 @@ from bench.common import print_table
 from bench.faults.inputs import run_inputs
 from lake.location import LakeLocation
 from tests.faults.harness import RANDOM_KILL, Verdict, kill_trial, plant, run_child, verify
-from tests.faults.test_fault_concurrent_writers import _race
 from tests.faults.test_fault_seaweed_restart import restart_trial
 from tests.faults.worker import Worker, dagster_home, finished, launch, worker_trial
+from tests.faults.writers import race_writers
 from tests.support.seaweed import Weed
 
 BATCH = 5
@@ -114,7 +114,7 @@ def restarts(weed: Weed, trials: int, rng: random.Random) -> Row:
 def race(location: LakeLocation, name: str) -> Row:
     row, t0 = Row(name, inputs=24, faults=1), time.perf_counter()
     try:
-        _race(location)
+        race_writers(location)
     except AssertionError as exc:
         print(f"{name}: {exc}")
         row.duplicated = 1  # the assertion names what went wrong

@@ -172,7 +172,7 @@ def drain(location: LakeLocation, instance: dg.DagsterInstance, report: InputRep
                 resources={"lake": lake, "trunk_recorder": TrunkRecorderSource(capture_dirs=[])},
             )
             report.failed_runs += not done.success
-        if not result.run_requests and not list(lake.objects.list("landing")) or not result.run_requests and _only_orphans(location):
+        if not result.run_requests and _only_orphans(location):
             break
     dg.materialize([landing_leftovers], resources={"lake": lake},
                    run_config={"ops": {"landing_leftovers": {"config": {"min_age_s": 3600.0}}}})
