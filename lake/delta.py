@@ -26,6 +26,7 @@ from deltalake import CommitProperties, DeltaTable, Transaction, write_deltalake
 from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
 from lake.errors import CommitConflict, TableNotFound
+from lake.faults import crash_point
 from lake.location import LakeLocation
 from lake.tables import TableSpec, conform
 
@@ -131,6 +132,7 @@ def merge(
         if update:
             builder = builder.when_matched_update_all()
         metrics = builder.when_not_matched_insert_all().execute()
+        crash_point("delta_after_commit")
         return WriteResult(
             spec.name,
             open_table(location, spec).version(),

@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 import fsspec
 
 from lake.errors import ObjectNotFound
+from lake.faults import crash_point
 from lake.location import LakeLocation
 
 _PLAIN = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
@@ -87,6 +88,8 @@ def landing_key(source: str, received: dt.datetime, name: str) -> str:
 
 
 LANDING_PREFIX = "landing"
+# A local object being written; renamed into place when whole (see ObjectStore.put).
+PARTIAL_SUFFIX = ".partial"
 REJECTED_PREFIX = "rejected"
 
 
@@ -138,11 +141,12 @@ class ObjectStore:
             return
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{uuid.uuid4().hex}.partial")
+        tmp = target.with_name(f"{target.name}.{uuid.uuid4().hex}{PARTIAL_SUFFIX}")
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        crash_point("object_put_partial")
         os.replace(tmp, target)
 
     def get(self, key: str) -> bytes:
@@ -194,9 +198,34 @@ class ObjectStore:
         strip = len(self.root) + 1
         for path in sorted(found):
             key = path[strip:] if path.startswith(self.root) else path
-            if not key.endswith(".partial"):
+            if not key.endswith(PARTIAL_SUFFIX):
                 yield key
+
+    def modified(self, prefix: str) -> Iterator[tuple[str, float]]:
+        """Every object under ``prefix`` with its last-modified time (epoch seconds),
+        temporary ``.partial`` files included: what a sweep of crash leftovers looks at."""
+        try:
+            found = self.fs.find(self._path(prefix), detail=True)
+        except FileNotFoundError:
+            return
+        strip = len(self.root) + 1
+        for path, info in sorted(found.items()):
+            if info.get("type") == "directory":  # S3 listings may name the prefixes too
+                continue
+            key = path[strip:] if path.startswith(self.root) else path
+            yield key, _mtime(info)
 
     def local_path(self, key: str) -> str | None:
         """The filesystem path of an object when the lake is a local folder (for players)."""
         return None if self.location.is_s3 else self._path(key)
+
+
+def _mtime(info: dict[str, object]) -> float:
+    """A listing entry's modification time: ``mtime`` on a local folder, ``LastModified``
+    on S3."""
+    if "mtime" in info:
+        return float(info["mtime"])  # type: ignore[arg-type]
+    stamp = info.get("LastModified")
+    if isinstance(stamp, dt.datetime):
+        return stamp.timestamp()
+    raise ValueError(f"no modification time in listing entry {info.get('name')!r}")

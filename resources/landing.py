@@ -5,7 +5,9 @@ removes them. Nothing is acknowledged that is not stored, and nothing is removed
 not ingested.
 
 Each call is two objects: the audio, written first, and a JSON envelope naming it, written
-last. A reader only sees calls whose envelope exists, so it never meets half a call.
+last. A reader only sees calls whose envelope exists, so it never meets half a call. A
+crash between the two writes leaves audio with no envelope, never acknowledged to its
+producer; ``sweep`` sets such orphans aside once they are older than any write in flight.
 """
 
 from __future__ import annotations
@@ -13,13 +15,53 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from lake.errors import ObjectNotFound
-from lake.objects import LANDING_PREFIX, ObjectStore, landing_key, rejected_key
-from resources.calls import CallDelivery, CallMeta, FreqHop, MalformedCallJson, MissingAudio, Unit
+from lake.faults import crash_point
+from lake.objects import (
+    LANDING_PREFIX,
+    PARTIAL_SUFFIX,
+    ObjectStore,
+    decode_segment,
+    landing_key,
+    rejected_key,
+)
+from resources.calls import (
+    CallDelivery,
+    CallMeta,
+    FreqHop,
+    MalformedCall,
+    MalformedCallJson,
+    MissingAudio,
+    Unit,
+)
 
 _ENVELOPE = ".call.json"
+# Where interrupted local writes leave ``.partial`` files: the landing zone and audio.
+_PARTIAL_PREFIXES = (LANDING_PREFIX, "audio")
+
+
+class OrphanedAudio(MalformedCall):
+    """Landing audio whose envelope was never written: its producer died mid-put."""
+
+    def __init__(self, audio_key: str, age_s: float) -> None:
+        super().__init__(
+            audio_key,
+            "orphaned_audio",
+            f"landing audio with no envelope for {age_s / 3600:.1f} h; kept at {rejected_key(audio_key)}",
+        )
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """What one sweep of crash leftovers did."""
+
+    quarantined: tuple[OrphanedAudio, ...]  # orphaned audio moved to rejected/
+    deleted_orphans: tuple[str, ...]  # orphaned audio of calls already in raw_calls
+    deleted_partials: tuple[str, ...]  # temporary files of writes that never finished
 
 
 def meta_to_json(meta: CallMeta) -> dict[str, object]:
@@ -68,6 +110,7 @@ class LandingZone:
         audio_key = landing_key(source, received, f"{meta.call_uid}.{ext}")
         envelope_key = landing_key(source, received, f"{meta.call_uid}{_ENVELOPE}")
         self.store.put(audio_key, audio)
+        crash_point("landing_put_between")
         envelope = {
             "source": source,
             "received_at": received.isoformat(),
@@ -118,13 +161,17 @@ class LandingZone:
         return self.store.get(audio_key)
 
     def ack(self, envelope_key: str) -> None:
-        """Remove an ingested call: the envelope first, so a crash in between leaves only an
-        orphan audio object, never an envelope without its audio."""
-        if not self.store.exists(envelope_key):
+        """Remove an ingested call: the audio first, the envelope last. A crash in between
+        leaves an envelope whose call is in ``raw_calls``; the batch run again finds it
+        there, skips it without reading the audio and acknowledges it. The other order
+        would leave audio no envelope names, indistinguishable from a half-written put."""
+        try:
+            envelope = json.loads(self.store.get(envelope_key))
+        except ObjectNotFound:
             return  # acknowledged already, by an earlier attempt of the same batch
-        envelope = json.loads(self.store.get(envelope_key))
-        self.store.delete(envelope_key)
         self.store.delete(str(envelope["audio_key"]))
+        crash_point("landing_ack_between")
+        self.store.delete(envelope_key)
 
     def reject(self, envelope_key: str) -> None:
         """Set aside a call that ingestion quarantined: kept whole under ``rejected/``,
@@ -136,3 +183,48 @@ class LandingZone:
         if audio_key and self.store.exists(audio_key):
             self.store.move(audio_key, rejected_key(audio_key))
         self.store.move(envelope_key, rejected_key(envelope_key))
+
+    def sweep(
+        self,
+        min_age_s: float,
+        ingested: Callable[[set[str]], set[str]],
+        now: float | None = None,
+    ) -> Sweep:
+        """Clear what crashed writers left, once it is older than ``min_age_s`` (so a write
+        still in flight is never touched). Landing audio with no envelope is moved to
+        ``rejected/`` and returned as ``OrphanedAudio`` for quarantine, unless its call is
+        already ingested (``ingested`` filters call ids to those in ``raw_calls``): then a
+        retried delivery landed and the orphan is deleted. Stale ``.partial`` files are
+        deleted: no one acknowledged them."""
+        now = time.time() if now is None else now
+        listing = dict(self.store.modified(LANDING_PREFIX))
+        envelopes = {k.removesuffix(_ENVELOPE) for k in listing if k.endswith(_ENVELOPE)}
+        orphans = {
+            key: now - mtime
+            for key, mtime in listing.items()
+            if not key.endswith((_ENVELOPE, PARTIAL_SUFFIX))
+            and key.rsplit(".", 1)[0] not in envelopes
+            and now - mtime >= min_age_s
+        }
+        # The object's name is the encoded "<call_uid>.<ext>"; a name cut to a hash does not
+        # decode, so its orphan is kept and quarantined rather than guessed at.
+        uids = {key: decode_segment(key.rsplit("/", 1)[-1]).rsplit(".", 1)[0] for key in orphans}
+        done = ingested(set(uids.values())) if uids else set()
+        quarantined: list[OrphanedAudio] = []
+        deleted: list[str] = []
+        for key, age in sorted(orphans.items()):
+            if uids[key] in done:
+                self.store.delete(key)
+                deleted.append(key)
+            else:
+                self.store.move(key, rejected_key(key))
+                quarantined.append(OrphanedAudio(key, age))
+        partials = [
+            key
+            for prefix in _PARTIAL_PREFIXES
+            for key, mtime in self.store.modified(prefix)
+            if key.endswith(PARTIAL_SUFFIX) and now - mtime >= min_age_s
+        ]
+        for key in partials:
+            self.store.delete(key)
+        return Sweep(tuple(quarantined), tuple(deleted), tuple(partials))

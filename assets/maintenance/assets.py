@@ -1,6 +1,7 @@
 """Lake maintenance, wired for Dagster: each finished day's partitions are compacted with
 Z-order, checkpointed and vacuumed, on a nightly schedule; the retention policy is applied
-before it; and the ``redactions`` audit table is declared so it shows in the lineage.
+before it; crash leftovers in the landing zone and audio are swept every hour; and the
+``redactions`` audit table is declared so it shows in the lineage.
 
 A thin shell over ``lake.maintenance``. The asset has no upstream deps on purpose: the
 micro-batch sensors launch everything downstream of ``raw_calls``, and compaction must not
@@ -12,11 +13,14 @@ import datetime as dt
 import dagster as dg
 from pydantic import Field
 
+from assets.raw.ingest import ingest
 from assets.raw.partitions import call_date_partitions
+from lake import delta
 from lake.maintenance import DEFAULT_RETENTION_HOURS, TARGET_FILE_BYTES, optimize_lake
 from lake.retention import apply_retention
-from lake.tables import REDACTIONS
+from lake.tables import RAW_CALLS, RAW_QUARANTINE, REDACTIONS
 from resources.lake import LakeResource
+from resources.landing import LandingZone
 from resources.retention import RetentionResource
 
 
@@ -73,7 +77,70 @@ def lake_maintenance(
     )
 
 
+class LeftoversConfig(dg.Config):
+    min_age_s: float = Field(
+        default=3600.0,
+        description="Only leftovers older than this are swept: far longer than any write in "
+        "flight (a put of one call's audio and envelope takes well under a minute).",
+    )
+
+
+@dg.asset(
+    key="landing_leftovers",
+    group_name="maintenance",
+    kinds={"s3", "python"},
+    tags={"layer": "maintenance"},
+)
+def landing_leftovers(
+    context: dg.AssetExecutionContext, config: LeftoversConfig, lake: LakeResource
+) -> dg.MaterializeResult:
+    """Sweeps what crashed writers left in the object store. Landing audio whose envelope
+    was never written (an upload or poll that died between its two writes, so never
+    acknowledged) is moved to ``rejected/`` and recorded in ``raw_quarantine`` as
+    ``orphaned_audio``, unless its call reached ``raw_calls`` by a retry, in which case it
+    is deleted. Temporary ``.partial`` files of local writes that never finished are
+    deleted. Only what is older than ``min_age_s`` is touched, so no write in flight is."""
+    location = lake.location
+
+    def ingested(uids: set[str]) -> set[str]:
+        # Only when orphans turn up (rare): one column of the table, filtered here.
+        stored = delta.read(location, RAW_CALLS, columns=["call_uid"])["call_uid"]
+        return uids & set(stored.to_pylist())
+
+    swept = LandingZone(lake.objects).sweep(config.min_age_s, ingested)
+    problems = ingest(swept.quarantined, lake.objects, source="landing").quarantine
+    delta.merge(location, RAW_QUARANTINE, problems)
+    for item in swept.quarantined:
+        context.log.warning(f"{item.source_ref}: {item.detail}")
+    return dg.MaterializeResult(
+        metadata={
+            "orphaned_audio_quarantined": len(swept.quarantined),
+            "orphaned_audio_deleted": len(swept.deleted_orphans),
+            "partials_deleted": len(swept.deleted_partials),
+            "swept": dg.MetadataValue.json(
+                {
+                    "quarantined": [i.source_ref for i in swept.quarantined],
+                    "deleted_orphans": list(swept.deleted_orphans),
+                    "deleted_partials": list(swept.deleted_partials),
+                }
+            ),
+        }
+    )
+
+
 maintenance_job = dg.define_asset_job("lake_maintenance_job", selection=[lake_maintenance])
+leftovers_job = dg.define_asset_job("landing_leftovers_job", selection=[landing_leftovers])
+
+
+@dg.schedule(
+    cron_schedule="17 * * * *",
+    job=leftovers_job,
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+def hourly_leftovers_sweep(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    """Every hour: crash leftovers older than an hour are swept (see ``landing_leftovers``)."""
+    return dg.RunRequest(run_key=f"landing-leftovers-{context.scheduled_execution_time.isoformat()}")
 
 
 @dg.schedule(cron_schedule="30 2 * * *", job=maintenance_job, execution_timezone="UTC")
@@ -134,7 +201,7 @@ def nightly_retention(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
 
 
 defs = dg.Definitions(
-    assets=[lake_maintenance, lake_retention, redactions],
-    jobs=[maintenance_job, retention_job],
-    schedules=[nightly_maintenance, nightly_retention],
+    assets=[lake_maintenance, lake_retention, landing_leftovers, redactions],
+    jobs=[maintenance_job, retention_job, leftovers_job],
+    schedules=[nightly_maintenance, nightly_retention, hourly_leftovers_sweep],
 )

@@ -69,22 +69,10 @@ def _accepts_writes(endpoint: str, access: str, secret: str, bucket: str) -> boo
         return False
 
 
-@contextmanager
-def seaweed_s3(
-    data_dir: Path, bucket: str = "scanlake", s3_config: Path | None = None
-) -> Iterator[S3Server]:
-    """``s3_config``: SeaweedFS's identities file (``-s3.config``); it must give the admin
-    key below (``scanlake-test``) the Admin action."""
-    s3_port = free_port()
-    access, secret = "scanlake-test", "scanlake-test-secret"
-    ports = {
-        "-s3.port": s3_port,
-        "-master.port": free_port(),
-        "-volume.port": free_port(),
-        "-filer.port": free_port(),
-        "-admin.port": free_port(),
-    }
-    args = [
+def _weed_args(
+    data_dir: Path, bucket: str, s3_port: int, ports: dict[str, int], s3_config: Path | None = None
+) -> list[str]:
+    return [
         weed_binary(),
         "mini",
         f"-dir={data_dir}",
@@ -93,30 +81,66 @@ def seaweed_s3(
         "-webdav=false",
         "-admin.ui=false",
         f"-bucket={bucket}",
+        f"-s3.port={s3_port}",
         *([f"-s3.config={s3_config}"] if s3_config else []),
         *(f"{flag}={port}" for flag, port in ports.items()),
     ]
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=access, AWS_SECRET_ACCESS_KEY=secret)
-    log = open(data_dir / "weed.log", "wb")
-    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=data_dir)
-    endpoint = f"http://127.0.0.1:{s3_port}"
-    try:
+
+
+class Weed:
+    """One ``weed mini`` process on fixed ports and data folder, so it can be stopped and
+    started again as the same server (the fault tests restart it in mid-write)."""
+
+    ACCESS, SECRET = "scanlake-test", "scanlake-test-secret"
+
+    def __init__(self, data_dir: Path, bucket: str, s3_config: Path | None = None) -> None:
+        self.data_dir, self.bucket, self.s3_config = data_dir, bucket, s3_config
+        self.s3_port = free_port()
+        self.ports = {
+            flag: free_port()
+            for flag in ("-master.port", "-volume.port", "-filer.port", "-admin.port")
+        }
+        self.server = S3Server(f"http://127.0.0.1:{self.s3_port}", self.ACCESS, self.SECRET, bucket)
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=self.ACCESS, AWS_SECRET_ACCESS_KEY=self.SECRET)
+        with open(self.data_dir / "weed.log", "ab") as log:
+            self.proc = subprocess.Popen(
+                _weed_args(self.data_dir, self.bucket, self.s3_port, self.ports, self.s3_config),
+                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.data_dir,
+            )
         deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
+        while not _accepts_writes(self.server.endpoint, self.ACCESS, self.SECRET, self.bucket):
+            if self.proc.poll() is not None:
                 raise RuntimeError(
-                    f"weed mini exited: {(data_dir / 'weed.log').read_text()[-2000:]}"
+                    f"weed mini exited: {(self.data_dir / 'weed.log').read_text()[-2000:]}"
                 )
-            if _accepts_writes(endpoint, access, secret, bucket):
-                break
             if time.monotonic() > deadline:
                 raise RuntimeError("weed mini did not start within 60 s")
             time.sleep(0.5)
-        yield S3Server(endpoint, access, secret, bucket)
-    finally:
-        proc.terminate()
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
         try:
-            proc.wait(timeout=20)
+            self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+
+@contextmanager
+def seaweed_s3(
+    data_dir: Path, bucket: str = "scanlake", s3_config: Path | None = None
+) -> Iterator[S3Server]:
+    """``s3_config``: SeaweedFS's identities file (``-s3.config``); it must give the admin
+    key (``scanlake-test``) the Admin action."""
+    weed = Weed(data_dir, bucket, s3_config)
+    try:
+        weed.start()
+        yield weed.server
+    finally:
+        weed.stop()
