@@ -14,7 +14,8 @@ work on the machine hits all of them alike. Same Whisper weights (tiny.en, int8)
 came back with too few words for their speech (the guards' ``min_words_per_s``).
 
 Usage: ``uv run python -m bench.asr [--calls 120] [--seed 11] [--rounds 2] [--out DIR]
-[--beam N] [--vad silero|pyannote] [--unpacked] [--dense-only]``
+[--beam N] [--vad silero|pyannote] [--unpacked] [--dense-only] [--model TIER]
+[--full-encoder]``
 """
 
 from __future__ import annotations
@@ -99,6 +100,14 @@ def main() -> None:
         "--unpacked", action="store_true", help="also run (b) with one call per window"
     )
     parser.add_argument(
+        "--model", default=ModelSpec.model, help="tier or faster-whisper name, for every path"
+    )
+    parser.add_argument(
+        "--full-encoder",
+        action="store_true",
+        help="also run (b) encoding every window's full 30 s, as faster-whisper does",
+    )
+    parser.add_argument(
         "--dense-only",
         action="store_true",
         help="also run (b) and (c) without re-decoding calls left with too few words",
@@ -114,10 +123,10 @@ def main() -> None:
         f"{len(corpus.calls)} calls, {audio_s:.0f} s of normalized audio ({sum(c.silent for c in corpus.calls)} "
         f"silent; {corpus.quarantined} refused by the audio layer); {os.cpu_count()} cores"
     )
-    whisperx_default = load(ModelSpec(vad_method="pyannote")).pipeline
-    engine = WhisperEngine.load(
-        ModelSpec(vad_method=args.vad), dataclasses.replace(DecodeOptions(), beam_size=args.beam)
-    )
+    whisperx_default = load(ModelSpec(model=args.model, vad_method="pyannote")).pipeline
+    spec = ModelSpec(model=args.model, vad_method=args.vad)
+    options = dataclasses.replace(DecodeOptions(), beam_size=args.beam)
+    engine = WhisperEngine.load(spec, options)
     prompts = call_prompts(
         corpus.raw_table(), Vocabulary(streets=gazetteer_streets(corpus.gazetteer_csv))
     )
@@ -134,6 +143,9 @@ def main() -> None:
         paths["(b') batched, one call per window"] = lambda: asset_path(
             engine, corpus, {}, pack=False
         )
+    if args.full_encoder:
+        full = WhisperEngine.load(spec, dataclasses.replace(options, min_encode_s=0.0))
+        paths["(b30) (b), every window encoded over 30 s"] = lambda: asset_path(full, corpus, {})
     if args.dense_only:
         # a rate no decode falls below: only flagged calls are decoded again, as before
         dense = GuardOptions(min_words_per_s=0.0)
@@ -177,7 +189,7 @@ def main() -> None:
             ]
         )
     title = (
-        f"ASR on {len(corpus.calls)} simulated calls ({audio_s:.0f} s): tiny.en int8; (b), (c): VAD {args.vad}, "
+        f"ASR on {len(corpus.calls)} simulated calls ({audio_s:.0f} s): {args.model} int8; (b), (c): VAD {args.vad}, "
         f"beam {args.beam}; best of {args.rounds}"
     )
     print_table(title, COLUMNS, rows)

@@ -90,3 +90,17 @@ def test_a_domain_prompt_keeps_text_honest(engine):
         silent.text == "" and g.NO_SPEECH in silent.flags
     )  # the prompt is never read out on silence
     assert all(g.PROMPT_ECHO not in r.flags for r in results)
+
+
+def test_a_call_decoded_into_a_loop_is_decoded_again_without_its_prompt(engine):
+    """A real loop: a prompt of one repeated name makes tiny.en decode a lone, noisy call as
+    "Redpond, Redpond, ..."; the last-resort decode (alone, no prompt, repeats banned)
+    hears the call."""
+    audio = radio(speak(SENTENCES["engine"]), snr_db=5, seed=3)
+    call = CallAudio("c-loop", audio, "Redpond, " * 20)
+    once = transcribe_calls([call], engine, PackingOptions(pack_calls=False, retry=False))[0]
+    assert g.REPETITION_LOOP in once.flags and g.hallucinated(once.flags)
+    assert not words_of(once.text) & KEY_WORDS["engine"]
+    again = transcribe_calls([call], engine, PackingOptions(pack_calls=False))[0]
+    assert again.retried and not g.hallucinated(again.flags)
+    assert len(words_of(again.text) & KEY_WORDS["engine"]) >= 3, again.text
