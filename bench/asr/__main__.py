@@ -47,6 +47,8 @@ COLUMNS = [
     "path",
     "audio s/s",
     "x (a)",
+    "CPU s",
+    "x (a) CPU",
     "WER %",
     "Δ WER",
     "retried",
@@ -156,14 +158,21 @@ def main() -> None:
             engine, corpus, prompts, guards=dense
         )
     wall: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     outputs: dict[str, list] = {}
     for r in range(args.rounds):
         for name, run in paths.items():
-            start = time.perf_counter()
+            # CPU seconds of this process (every thread): what a path costs, even when other
+            # work on a shared machine stretches its wall time
+            start, cpu_start = time.perf_counter(), time.process_time()
             outputs[name] = run()
-            took = time.perf_counter() - start
+            took, used = time.perf_counter() - start, time.process_time() - cpu_start
             wall[name] = min(wall.get(name, took), took)
-            console.print(f"round {r + 1}: {name}: {took:.1f} s ({audio_s / took:.1f} audio s/s)")
+            cpu[name] = min(cpu.get(name, used), used)
+            console.print(
+                f"round {r + 1}: {name}: {took:.1f} s, {used:.1f} CPU s "
+                f"({audio_s / took:.1f} audio s/s); load {os.getloadavg()[0]:.1f}"
+            )
 
     base = next(iter(paths))
     base_wer = wer(corpus.calls, _texts(outputs[base]))
@@ -179,6 +188,8 @@ def main() -> None:
                 name,
                 audio_s / wall[name],
                 wall[base] / wall[name],
+                cpu[name],
+                cpu[base] / cpu[name],
                 w,
                 w - base_wer,
                 "-" if plain else str(sum(t.retried for t in result)),
