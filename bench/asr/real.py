@@ -75,6 +75,9 @@ def main() -> None:
     for tier in args.tiers.split(","):
         pipeline = load(ModelSpec(model=tier, vad_method="pyannote")).pipeline
         engine = WhisperEngine.load(ModelSpec(model=tier))
+        warm = next(iter(corpora.values()))[:2]  # first-call costs out of the timings
+        plain(pipeline, warm)
+        asset(engine, warm)
         for channel, heard in corpora.items():
             for path, run in (
                 ("plain whisperx, per call", lambda h=heard, p=pipeline: plain(p, h)),
