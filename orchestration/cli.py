@@ -70,6 +70,13 @@ def simulate(
         int, typer.Option(help="Random seed: the same seed gives the same traffic.")
     ] = 7,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path(".scanlake/sim"),
+    town: Annotated[
+        str,
+        typer.Option(
+            help="Simulated county: autauga (Autauga County, AL), wexmoor (generated "
+            "streets) or generated-SEED (a county built from SEED)."
+        ),
+    ] = "autauga",
 ) -> None:
     """Generate a county's radio traffic as trunk-recorder call folders, with ground truth."""
     from resources.simulator.simulate import simulate as run_simulation
@@ -77,7 +84,7 @@ def simulate(
     with _progress() as progress:
         task = progress.add_task("synthesizing calls", total=calls)
         result = run_simulation(
-            calls, seed, out, progress=lambda n: progress.update(task, completed=n)
+            calls, seed, out, progress=lambda n: progress.update(task, completed=n), town=town
         )
     console.print(f"capture folder: {result.capture_dir}\nground truth: {result.ground_truth}")
     console.print(f"gazetteer: {result.gazetteer_csv}")
@@ -184,7 +191,10 @@ def demo(
     from resources.simulator.simulate import simulate as run_simulation
 
     workdir = workdir.resolve()
-    for var, value in (("SCANLAKE_LAKE_URI", workdir / "lake"), ("DAGSTER_HOME", workdir / "dagster_home")):
+    for var, value in (
+        ("SCANLAKE_LAKE_URI", workdir / "lake"),
+        ("DAGSTER_HOME", workdir / "dagster_home"),
+    ):
         if not os.environ.get(var):
             os.environ[var] = str(value)
     with _progress() as progress:
@@ -232,9 +242,14 @@ def demo(
 @app.command()
 def worker(
     socket: Annotated[
-        Path | None, typer.Option(help="Unix socket to listen on (default: $DAGSTER_HOME/scanlake-worker.sock).")
+        Path | None,
+        typer.Option(
+            help="Unix socket to listen on (default: $DAGSTER_HOME/scanlake-worker.sock)."
+        ),
     ] = None,
-    warm: Annotated[bool, typer.Option(help="Load the ASR and spaCy models before the first run.")] = True,
+    warm: Annotated[
+        bool, typer.Option(help="Load the ASR and spaCy models before the first run.")
+    ] = True,
 ) -> None:
     """Run the resident worker that executes live micro-batches with the models kept loaded."""
     from orchestration import runner
@@ -278,14 +293,20 @@ def serve_upload() -> None:
 
 @app.command("upload-key")
 def upload_key(
-    key: Annotated[str | None, typer.Argument(help="An existing key to hash; a new one is made if omitted.")] = None,
-    systems: Annotated[str, typer.Option(help="Comma-separated systems the key may upload for; * for all.")] = "*",
+    key: Annotated[
+        str | None, typer.Argument(help="An existing key to hash; a new one is made if omitted.")
+    ] = None,
+    systems: Annotated[
+        str, typer.Option(help="Comma-separated systems the key may upload for; * for all.")
+    ] = "*",
 ) -> None:
     """Make an upload API key and the SCANLAKE_UPLOAD_KEYS entry (its hash) for the server."""
     from resources.upload.keys import key_entry, new_key
 
     key = key or new_key()
-    allowed = None if systems.strip() == "*" else [s.strip() for s in systems.split(",") if s.strip()]
+    allowed = (
+        None if systems.strip() == "*" else [s.strip() for s in systems.split(",") if s.strip()]
+    )
     console.print(f"key (give to the recorder): {key}")
     console.print(f"SCANLAKE_UPLOAD_KEYS entry (give to the server): {key_entry(key, allowed)}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from assets.entities.candidates import Candidate
+from assets.entities.heard import heard_phrase
 from assets.entities.lexicon import CONNECTORS, STRONG_CONNECTORS, unit_kind
 from assets.entities.misheard import fused_address, heard_four, merge_tens, reread
 from assets.entities.numbers import confirmed, teen_ty_readings
@@ -69,6 +70,9 @@ def addresses(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         phrase = street_phrase(doc, k, vocab) if run else None
         if run:
             run, phrase = reread(doc, run, after, k, phrase, vocab)
+        if run and (phrase is None or phrase.street.key not in vocab.index):
+            # a name the county does not have may be one it has, split or respelled
+            phrase = heard_phrase(doc, k, house_number(run), vocab) or phrase
         number = house_number(run) if phrase else None
         # "10-5, mile" is a ten-code and a word; "10-65, Oak Street" is a misheard address.
         code_shaped = run[:1] == ["10"] and lower(doc, start + 1) == "-"

@@ -1,6 +1,6 @@
 """Entity and geocoding accuracy on the simulator's corpus, from audio through ASR.
 
-    uv run python -m bench.geo [--calls 240] [--seed 5] [--sim-dir DIR]
+    uv run python -m bench.geo [--calls 240] [--seed 5] [--town autauga] [--sim-dir DIR]
 
 Three paths through the same extractor and geocoder, side by side:
 - spoken: the ground truth's spoken text (numbers as words), as a perfect word-level ASR;
@@ -35,7 +35,7 @@ from resources.geocoding.gazetteer_files import load_gazetteer_file
 from resources.geocoding.resource import GeocoderResource
 
 
-def simulated(calls: int, seed: int, sim_dir: Path | None) -> Path:
+def simulated(calls: int, seed: int, sim_dir: Path | None, town: str) -> Path:
     from resources.simulator.simulate import simulate
 
     out = sim_dir or Path(tempfile.mkdtemp(prefix="bench-geo-"))
@@ -43,8 +43,8 @@ def simulated(calls: int, seed: int, sim_dir: Path | None) -> Path:
         out / "ground_truth.parquet"
     ).num_rows == calls:
         return out
-    console.print(f"simulating {calls} calls (seed {seed}) into {out} ...")
-    result = simulate(calls=calls, seed=seed, out=out)
+    console.print(f"simulating {calls} calls (seed {seed}, town {town}) into {out} ...")
+    result = simulate(calls=calls, seed=seed, out=out, town=town)
     console.print(
         f"  {result.calls} calls, {result.audio_seconds:.0f} s of audio in {result.elapsed_s:.0f} s"
     )
@@ -83,6 +83,11 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=240)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument(
+        "--town",
+        default="autauga",
+        help="simulated county: autauga, wexmoor or generated-SEED (see resources.simulator)",
+    )
+    parser.add_argument(
         "--sim-dir", type=Path, default=None, help="reuse or create the simulation here"
     )
     parser.add_argument("--no-asr", action="store_true", help="text paths only")
@@ -93,16 +98,19 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    out = simulated(args.calls, args.seed, args.sim_dir)
+    out = simulated(args.calls, args.seed, args.sim_dir, args.town)
     truth = pq.read_table(out / "ground_truth.parquet").to_pylist()
     rows = load_gazetteer_file(out / "gazetteer.csv")
     gazetteer = LocalGazetteer(rows)
     from resources.simulator.gazetteer import build  # the county's highway names, as configured
 
+    county = build(args.town).area
+    console.print(f"town: {args.town} ({county.name}, {county.state})")
+
     settings = RadioSettings(
         streets=tuple(gazetteer.street_names()),
         cities=tuple(sorted({c for c in rows["city"].to_pylist() if c})),
-        highways=tuple(h.name for h in build().highways),
+        highways=tuple(h.name for h in build(args.town).highways),
         ten_codes_path=str(out / "ten_codes.csv"),
         # as the entities asset reads them from the gazetteer table
         house_numbers=house_number_settings(
@@ -141,8 +149,7 @@ def main() -> None:
             )
             for label, score in places[path].items():
                 spots = [(e["lat"], e["lon"]) for e in true_entities if e["label"] == label]
-                if spots:
-                    score.add(spots, located(found, geocoder, label))
+                score.add(spots, located(found, geocoder, label))
             if path == "asr":
                 timing += time_errors(true_entities, found)
 

@@ -36,7 +36,7 @@ def report(
     asr_note: str,
     paths: list[str],
 ) -> None:
-    console.print(f"corpus: {len(truth)} calls (seed {args.seed}) in {out}")
+    console.print(f"corpus: {len(truth)} calls (town {args.town}, seed {args.seed}) in {out}")
     columns = (
         ["label", "true"]
         + [f"{p} P/R" for p in paths]
@@ -72,13 +72,14 @@ def report(
                     s.spoken,
                     f"{s.placed:.2f}",
                     f"{s.within(100):.2f}",
+                    f"{s.precision(100):.2f}",
                     f"{s.percentile(50):.1f}",
                     f"{s.percentile(90):.1f}",
                 ]
             )
     print_table(
         "Locations",
-        ["spoken", "path", "n", "placed", "within 100 m", "median m", "p90 m"],
+        ["spoken", "path", "n", "placed", "within 100 m", "placed P 100 m", "median m", "p90 m"],
         geo_rows,
     )
     if timing:
@@ -90,7 +91,8 @@ def report(
     if asr_note:
         console.print(asr_note)
     a = places.get("asr", places["written"])["ADDRESS"]
-    recall = scores.get("asr", scores["written"]).get("ADDRESS", LabelScore()).recall
+    s = scores.get("asr", scores["written"]).get("ADDRESS", LabelScore())
     console.print(
-        f"targets (tiny.en): ADDRESS recall {recall:.2f} (>= 0.8), addresses within 100 m {a.within(100):.2f} (>= 0.8)"
+        f"targets ({args.town}): addresses within 100 m {a.within(100):.2f} (>= 0.85), "
+        f"ADDRESS precision {s.precision:.2f} (>= 0.9), recall {s.recall:.2f}"
     )

@@ -68,10 +68,12 @@ def score_entities(
 @dataclass
 class PlaceScore:
     spoken: int = 0
+    located: int = 0  # geocoded entities, paired with a true place or not
     errors_m: list[float] = field(default_factory=list)
 
     def add(self, truth: list[tuple[float, float]], located: list[tuple[float, float]]) -> None:
         """One call's true places and its geocoded ones (lat, lon)."""
+        self.located += len(located)
         left = list(located)
         for place in truth:
             self.spoken += 1
@@ -89,6 +91,11 @@ class PlaceScore:
         return (
             sum(e <= metres for e in self.errors_m) / self.spoken if self.spoken else float("nan")
         )
+
+    def precision(self, metres: float) -> float:
+        """The share of geocoded entities that landed within ``metres`` of a true place."""
+        hits = sum(e <= metres for e in self.errors_m)
+        return hits / self.located if self.located else float("nan")
 
     def percentile(self, q: float) -> float:
         if not self.errors_m:

@@ -23,6 +23,9 @@ from resources.geocoding.metric import LocalMetres
 from resources.geocoding.placing import AddressRange, Street
 from resources.geocoding.streets import parse_street
 
+# Least score (street similarity times how well the number places) of a placed address.
+MIN_ADDRESS_SCORE = 0.7
+
 
 class LocalGazetteer:
     """Geocoder backend over gazetteer rows (OpenAddresses points and TIGER ranges)."""
@@ -31,9 +34,14 @@ class LocalGazetteer:
     kinds = frozenset({ADDRESS, INTERSECTION, STREET, CITY})
 
     def __init__(
-        self, rows: pa.Table, min_score: float = 0.75, max_corner_gap_m: float = 120.0
+        self,
+        rows: pa.Table,
+        min_score: float = 0.75,
+        max_corner_gap_m: float = 120.0,
+        min_address_score: float = MIN_ADDRESS_SCORE,
     ) -> None:
         self.min_score = min_score
+        self.min_address_score = min_address_score
         self.max_corner_gap_m = max_corner_gap_m
         # street key -> town -> street: two towns' Oak Avenues are different streets
         self.streets: dict[str, dict[str, Street]] = {}
@@ -156,7 +164,9 @@ class LocalGazetteer:
             )
             if best is None or (match.score, -match.rank[0]) > (best.score, -best.rank[0]):
                 best = match
-        return best
+        # A doubtful address (a street barely like the heard one, a number far off its
+        # ends) is left unplaced: no point beats a wrong point.
+        return best if best is not None and best.score >= self.min_address_score else None
 
     def _intersection(self, query: GeocodeQuery) -> Match | None:
         best: Match | None = None

@@ -2,7 +2,8 @@
 
 A number is placed on its own address point (rooftop), along a TIGER range that covers it
 or between the nearest numbered points around it, same side first (interpolated), or, off
-the street's numbered ends, at the nearest numbered point (street level).
+the street's numbered ends, at the nearest numbered point (street level, scored low when
+the number is far past the end).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 from shapely.geometry import LineString
 
 _MAX_INTERPOLATION_GAP = 400  # house numbers; wider gaps are different blocks or streets
+_END_SLACK = 50  # house numbers past a street's last listed one that still sit on its last block
 
 
 @dataclass
@@ -75,6 +77,9 @@ class Street:
                         "interpolated",
                         0.9,
                     )
-        # Off the street's numbered ends: the nearest numbered point is still on the self.
+        # Off the street's numbered ends: the nearest numbered point is still on the street,
+        # and near its end when the number is just past the last one listed. Far past it,
+        # the number is likely misheard ("661" as "1501"): a doubtful placement.
         nearest = int(np.argmin(np.abs(numbers - n)))
-        return self.points[int(order[nearest])], "street", 0.6
+        near_end = abs(int(numbers[nearest]) - n) <= _END_SLACK
+        return self.points[int(order[nearest])], "street", 0.9 if near_end else 0.6

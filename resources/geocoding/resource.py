@@ -14,7 +14,7 @@ from resources.geocoding.area import ServiceArea
 from resources.geocoding.cache import GeocodeCache
 from resources.geocoding.census import CensusBatchGeocoder
 from resources.geocoding.chain import Geocoder
-from resources.geocoding.gazetteer import LocalGazetteer
+from resources.geocoding.gazetteer import MIN_ADDRESS_SCORE, LocalGazetteer
 from resources.geocoding.nominatim import NominatimGeocoder
 
 BACKENDS = ("gazetteer", "census", "nominatim")
@@ -48,6 +48,11 @@ class GeocoderResource(ConfigurableResource):
     min_street_score: float = Field(
         default=0.75, description="Least fuzzy street similarity accepted"
     )
+    min_address_score: float = Field(
+        default=MIN_ADDRESS_SCORE,
+        description="Least score of a placed address (street similarity times how well the "
+        "number places); a doubtful address is left unplaced",
+    )
     census_url: str = Field(default="https://geocoding.geo.census.gov/geocoder")
     census_benchmark: str = Field(default="Public_AR_Current")
     census_batch_size: int = Field(
@@ -69,7 +74,9 @@ class GeocoderResource(ConfigurableResource):
         return self.gazetteer_from_rows(delta.read(location, GAZETTEER))
 
     def gazetteer_from_rows(self, rows: pa.Table) -> LocalGazetteer:
-        return LocalGazetteer(rows, min_score=self.min_street_score)
+        return LocalGazetteer(
+            rows, min_score=self.min_street_score, min_address_score=self.min_address_score
+        )
 
     def area(self, location: LakeLocation) -> ServiceArea | None:
         """The county, reading the gazetteer table only when no polygon or box is set."""

@@ -9,7 +9,7 @@ talkgroup_group_tag and talkgroup_group.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 SYSTEM = "autauga"  # trunk-recorder's short_name for the county's P25 system
@@ -42,6 +42,14 @@ _TALKGROUP_TABLE = (
 )
 # fmt: on
 TALKGROUPS: dict[str, Talkgroup] = {row[1]: Talkgroup(*row) for row in _TALKGROUP_TABLE}
+_HOME = ("Autauga County", "Prattville")
+
+
+def localized(tg: Talkgroup, county_name: str, main_town: str) -> Talkgroup:
+    """The talkgroup as another simulated county's system describes it: "Autauga County
+    Fire Dispatch" becomes "Wexmoor County Fire Dispatch", the city police its main town's."""
+    text = tg.description.replace(_HOME[0], county_name).replace(_HOME[1], main_town)
+    return tg if text == tg.description else replace(tg, description=text)
 
 
 @dataclass(frozen=True)
@@ -158,13 +166,15 @@ VEHICLES = (
 HOSPITALS = ("Prattville Baptist", "Baptist South", "Jackson Hospital")
 
 
-def write_talkgroups_csv(path: Path) -> Path:
+def write_talkgroups_csv(
+    path: Path, county_name: str = _HOME[0], main_town: str = _HOME[1]
+) -> Path:
     """trunk-recorder's talkgroup file (Decimal, Hex, Alpha Tag, Mode, Description, Tag,
     Category) for the simulated system."""
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(("Decimal", "Hex", "Alpha Tag", "Mode", "Description", "Tag", "Category"))
-        for t in TALKGROUPS.values():
+        for t in (localized(t, county_name, main_town) for t in TALKGROUPS.values()):
             w.writerow((t.tgid, f"{t.tgid:x}", t.alpha_tag, "D", t.description, t.tag, t.group))
     return path
 

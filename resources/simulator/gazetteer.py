@@ -5,6 +5,8 @@ block, east-west streets whose numbers rise eastward. County roads run between t
 number by distance (1,000 a mile, as rural addressing does). Highways carry mile markers.
 
 The gazetteer is the same for every simulation seed: one county, one address file.
+``build(town)`` also gives the other simulated counties (``resources.simulator.generated``):
+"wexmoor", and "generated-SEED" for a county no rule has seen yet.
 """
 
 from __future__ import annotations
@@ -210,8 +212,12 @@ def _county_road(number: int, start: LonLat, end: LonLat, town: Town) -> Street:
     )
 
 
-def _address_points(street: Street, rng: random.Random) -> list[AddressPoint]:
-    rural = street.name.startswith("County Road")
+def address_points(
+    street: Street, rng: random.Random, rural: bool | None = None
+) -> list[AddressPoint]:
+    """The listed addresses along ``street``: a house every few numbers in town, every
+    few hundred on a rural road (default: a county road is rural)."""
+    rural = street.name.startswith("County Road") if rural is None else rural
     out = []
     for k in range(len(street.numbers) - 1):
         n = street.numbers[k] + rng.choice((1, 2))
@@ -223,18 +229,31 @@ def _address_points(street: Street, rng: random.Random) -> list[AddressPoint]:
     return out
 
 
+DEFAULT_TOWN = "autauga"
+
+
+def county_of(town: str = DEFAULT_TOWN) -> county.County:
+    """The simulated county a ``town`` name stands for."""
+    return build(town).area
+
+
 @functools.cache
-def build() -> Gazetteer:
-    """The county's gazetteer; the same on every call and every machine."""
+def build(town: str = DEFAULT_TOWN) -> Gazetteer:
+    """The gazetteer of the simulated county ``town`` ("autauga", "wexmoor" or
+    "generated-SEED"); the same on every call and every machine."""
+    if town != DEFAULT_TOWN:
+        from resources.simulator import generated
+
+        return generated.build(town)
     rng = random.Random(_GAZETTEER_SEED)
     streets: list[Street] = []
     crossings: list[Intersection] = []
-    for town, ns, ew, dx, dy in _GRIDS:
-        s, c = _grid(TOWNS[town], ns, ew, dx, dy)
+    for name, ns, ew, dx, dy in _GRIDS:
+        s, c = _grid(TOWNS[name], ns, ew, dx, dy)
         streets += s
         crossings += c
     streets += [_county_road(n, a, b, TOWNS[t]) for n, a, b, t in _COUNTY_ROADS]
-    addresses = [p for s in streets for p in _address_points(s, rng)]
+    addresses = [p for s in streets for p in address_points(s, rng)]
     return Gazetteer(tuple(streets), tuple(crossings), _HIGHWAYS, tuple(addresses))
 
 
@@ -254,15 +273,15 @@ def write_openaddresses_csv(gazetteer: Gazetteer, path: Path) -> Path:
                     p.street.name,
                     p.unit,
                     p.street.city,
-                    county.COUNTY_NAME,
-                    county.STATE,
+                    gazetteer.area.name,
+                    gazetteer.area.state,
                     p.street.postcode,
                 )
             )
     return path
 
 
-def write_county_geojson(path: Path) -> Path:
+def write_county_geojson(path: Path, area: county.County = county.AUTAUGA) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(county.boundary_geojson(), indent=1))
+    path.write_text(json.dumps(area.geojson(), indent=1))
     return path

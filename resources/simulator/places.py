@@ -108,6 +108,7 @@ class Gazetteer:
     intersections: tuple[Intersection, ...]
     highways: tuple[Highway, ...]
     addresses: tuple[AddressPoint, ...]
+    area: county.County = county.AUTAUGA
 
     def street(self, name: str) -> Street:
         for s in self.streets:

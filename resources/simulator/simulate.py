@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from resources.simulator import catalog, county, gazetteer, truth
+from resources.simulator import catalog, gazetteer, truth
 from resources.simulator.render import RenderedCall, render
 from resources.simulator.traffic import PlannedCall, plan
 from resources.trunk_recorder.format import write_call
@@ -58,12 +58,13 @@ class SimulatedCall:
     written_at: dt.datetime  # wall clock when the JSON landed
 
 
-def _write_reference(out: Path) -> tuple[Path, Path, Path, Path]:
+def _write_reference(out: Path, town: str) -> tuple[Path, Path, Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
+    gaz = gazetteer.build(town)
     return (
-        gazetteer.write_openaddresses_csv(gazetteer.build(), out / "gazetteer.csv"),
-        gazetteer.write_county_geojson(out / "county.geojson"),
-        catalog.write_talkgroups_csv(out / "talkgroups.csv"),
+        gazetteer.write_openaddresses_csv(gaz, out / "gazetteer.csv"),
+        gazetteer.write_county_geojson(out / "county.geojson", gaz.area),
+        catalog.write_talkgroups_csv(out / "talkgroups.csv", gaz.area.name, gaz.area.towns[0].name),
         catalog.write_ten_codes_csv(out / "ten_codes.csv"),
     )
 
@@ -80,10 +81,11 @@ def _clear_capture(out: Path, overwrite: bool) -> None:
 
 
 def _store(
-    out: Path, capture: Path, rendered: RenderedCall
+    out: Path, capture: Path, rendered: RenderedCall, town: str
 ) -> tuple[Path, Path, dict[str, object]]:
+    tz = ZoneInfo(gazetteer.county_of(town).timezone)
     audio_path, json_path = write_call(
-        capture, rendered.meta, rendered.audio, rendered.audio_ext, tz=ZoneInfo(county.TIMEZONE)
+        capture, rendered.meta, rendered.audio, rendered.audio_ext, tz=tz
     )
     return (
         audio_path,
@@ -120,22 +122,25 @@ def simulate(
     calls_per_minute: float = 3.0,
     workers: int | None = None,
     overwrite: bool = True,
+    town: str = gazetteer.DEFAULT_TOWN,
 ) -> SimulationResult:
     """Write ``calls`` simulated calls from ``start`` (default 2026-11-02 14:00 UTC, 08:00
     in the county) into ``out``. The same seed and start give the same files, byte for
     byte. ``progress`` is called with the number of calls written so far. A capture
     already in ``out`` is cleared first (``overwrite=False`` refuses instead), since the
-    ground truth must describe every call beside it."""
+    ground truth must describe every call beside it. ``town`` picks the simulated county:
+    "autauga" (Autauga County, AL), "wexmoor" (generated streets, central Kansas) or
+    "generated-SEED" (see ``resources.simulator.generated``)."""
     began = time.perf_counter()
     out = Path(out)
     capture = out / "capture"
     _clear_capture(out, overwrite)
-    csv_path, geojson, talkgroups, ten_codes = _write_reference(out)
-    planned = plan(calls, seed, start, calls_per_minute)
+    csv_path, geojson, talkgroups, ten_codes = _write_reference(out, town)
+    planned = plan(calls, seed, start, calls_per_minute, town)
     n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     rows: list[dict[str, object]] = []
     for done, rendered in enumerate(_rendered(planned, seed, n_workers), start=1):
-        rows.append(_store(out, capture, rendered)[2])
+        rows.append(_store(out, capture, rendered, town)[2])
         if progress:
             progress(done)
     gt = truth.write(rows, out / "ground_truth.parquet")
@@ -163,6 +168,7 @@ def simulate_live(
     start: dt.datetime | None = None,
     calls_per_minute: float = 3.0,
     sleep: Callable[[float], None] = time.sleep,
+    town: str = gazetteer.DEFAULT_TOWN,
 ) -> Iterator[SimulatedCall]:
     """Write calls into ``out/capture`` as a recorder would: each one when it ends, on the
     wall clock (``speed`` > 1 runs the clock faster). Calls are stamped from ``start``
@@ -173,7 +179,7 @@ def simulate_live(
         raise ValueError("speed must be > 0")
     out = Path(out)
     capture = out / "capture"
-    _write_reference(out)
+    _write_reference(out, town)
     t0 = (start or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     wall0 = time.monotonic()
     rows: list[dict[str, object]] = []
@@ -185,7 +191,7 @@ def simulate_live(
             # writes what it has not written yet.
             fresh = [
                 c
-                for c in plan(batch, seed, t0, calls_per_minute)
+                for c in plan(batch, seed, t0, calls_per_minute, town)
                 if (c.start_time, c.talkgroup.tgid) not in written
             ]
             fresh = [c for c in fresh if not rows or c.start_time >= rows[-1]["start_time"]]  # type: ignore[operator]
@@ -195,7 +201,7 @@ def simulate_live(
                 wait = due / speed - (time.monotonic() - wall0)
                 if wait > 0:
                     sleep(wait)
-                audio_path, json_path, row = _store(out, capture, rendered)
+                audio_path, json_path, row = _store(out, capture, rendered, town)
                 rows.append(row)
                 written.add((call.start_time, call.talkgroup.tgid))
                 yield SimulatedCall(audio_path, json_path, row, dt.datetime.now(dt.UTC))

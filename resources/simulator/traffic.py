@@ -11,9 +11,8 @@ import random
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from resources.simulator import county
-from resources.simulator.catalog import TALKGROUPS, Talkgroup
-from resources.simulator.gazetteer import build
+from resources.simulator.catalog import TALKGROUPS, Talkgroup, localized
+from resources.simulator.gazetteer import DEFAULT_TOWN, build
 from resources.simulator.scenarios import SCENARIOS
 from resources.simulator.script import Utterance
 
@@ -86,16 +85,21 @@ def _channel(rng: random.Random, utterances: tuple[Utterance, ...]) -> dict[str,
 
 
 def plan(
-    calls: int, seed: int, start: dt.datetime | None = None, calls_per_minute: float = 3.0
+    calls: int,
+    seed: int,
+    start: dt.datetime | None = None,
+    calls_per_minute: float = 3.0,
+    town: str = DEFAULT_TOWN,
 ) -> list[PlannedCall]:
-    """``calls`` calls from ``start`` on, at about ``calls_per_minute``, over the county's
-    talkgroups; incidents unfold over several calls and minutes."""
+    """``calls`` calls from ``start`` on, at about ``calls_per_minute``, over the
+    talkgroups of simulated county ``town``; incidents unfold over several calls and
+    minutes."""
     if calls < 0:
         raise ValueError("calls must be >= 0")
     t0 = (start or DEFAULT_START).astimezone(dt.UTC)
-    local = ZoneInfo(county.TIMEZONE)
     rng = random.Random(seed)
-    gaz = build()
+    gaz = build(town)
+    local = ZoneInfo(gaz.area.timezone)
     # (start offset s, talkgroup, utterances, incident id, incident type, emergency, channel)
     drafts: list[
         tuple[float, Talkgroup, tuple[Utterance, ...], str, str, bool, dict[str, object]]
@@ -142,7 +146,7 @@ def plan(
             PlannedCall(
                 index=0,
                 start_time=t0 + dt.timedelta(milliseconds=round(at * 1000)),
-                talkgroup=tg,
+                talkgroup=localized(tg, gaz.area.name, gaz.area.towns[0].name),
                 utterances=utterances,
                 incident_id=incident_id,
                 incident_type=incident_type,

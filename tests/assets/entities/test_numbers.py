@@ -13,7 +13,14 @@ from assets.entities.numbers import (
 )
 from assets.entities.pipeline import RadioSettings
 
-KNOWN = HouseNumbers.of([("HICKORY ST", (301, 319, 331)), ("OAK ST", (1214, 1240))])
+KNOWN = HouseNumbers.of(
+    [
+        ("HICKORY ST", (301, 319, 331)),
+        ("OAK ST", (1214, 1240)),
+        ("DORLEY LN", (6102, 6130, 6175)),  # the second town's
+        ("QUENTISH WAY", (4405, 4440, 4477)),  # in neither town
+    ]
+)
 
 
 @pytest.mark.parametrize(
@@ -46,6 +53,13 @@ def test_a_listed_number_or_an_unnumbered_street_is_kept() -> None:
     assert confirmed("390", "ELM ST", KNOWN, ["319"]) == "390"  # nothing listed on Elm
     assert confirmed("390", "HICKORY ST", HouseNumbers(), ["319"]) == "390"  # no file
     assert confirmed("395", "HICKORY ST", KNOWN, ["394"]) == "395"  # no reading listed
+
+
+def test_an_unlisted_number_between_listed_ones_is_kept() -> None:
+    # "sixty one thirteen" is 6113 even though the file lists 6130 and not 6113
+    assert confirmed("6113", "DORLEY LN", KNOWN, teen_ty_readings("6113")) == "6113"
+    assert confirmed("4414", "QUENTISH WAY", KNOWN, teen_ty_readings("4414")) == "4414"
+    assert confirmed("4490", "QUENTISH WAY", KNOWN, ["4419"]) == "4490"  # nothing confirms
 
 
 def test_settings_from_gazetteer_rows() -> None:

@@ -75,10 +75,22 @@ def test_tiger_ranges_interpolate_along_the_line(town_gazetteer: LocalGazetteer)
     assert precision == "interpolated" and error < 3
 
 
-def test_number_off_the_street_falls_back_to_its_end(town_gazetteer: LocalGazetteer) -> None:
-    match = town_gazetteer.locate(GeocodeQuery(ADDRESS, "2ND ST", "9000"))
+def test_number_just_past_the_street_falls_back_to_its_end(
+    town_gazetteer: LocalGazetteer,
+) -> None:
+    match = town_gazetteer.locate(GeocodeQuery(ADDRESS, "2ND ST", "620"))
     assert match is not None and match.precision == "street"
     assert towns.distance_m((match.lat, match.lon), towns.address("2nd Street", 592)) < 1
+
+
+@pytest.mark.parametrize("number", ["9000", "1501"])
+def test_number_far_off_the_street_is_left_unplaced(
+    town_gazetteer: LocalGazetteer, town_rows: pa.Table, number: str
+) -> None:
+    # a misheard number ("661" heard as "1501") must not land at the street's end
+    assert town_gazetteer.locate(GeocodeQuery(ADDRESS, "2ND ST", number)) is None
+    lenient = LocalGazetteer(town_rows, min_address_score=0.5)
+    assert lenient.locate(GeocodeQuery(ADDRESS, "2ND ST", number)) is not None
 
 
 @pytest.mark.parametrize("heard", ["OKE AVE", "OAK", "OAK AV", "OAKE AVENUE"])
