@@ -15,7 +15,7 @@ came back with too few words for their speech (the guards' ``min_words_per_s``).
 
 Usage: ``uv run python -m bench.asr [--calls 120] [--seed 11] [--rounds 2] [--out DIR]
 [--beam N] [--vad silero|pyannote] [--unpacked] [--dense-only] [--model TIER]
-[--full-encoder]``
+[--full-encoder] [--town autauga|wexmoor|generated-SEED]``
 """
 
 from __future__ import annotations
@@ -87,8 +87,11 @@ def main() -> None:
         "--rounds", type=int, default=2, help="best time of this many runs per path"
     )
     parser.add_argument(
-        "--out", type=Path, default=Path(tempfile.gettempdir()) / "scanlake-bench-asr"
+        "--town",
+        default="autauga",
+        help="simulated county: autauga (the rules' own), wexmoor or generated-SEED (held out)",
     )
+    parser.add_argument("--out", type=Path, default=None, help="corpus folder")
     parser.add_argument(
         "--beam", type=int, default=DecodeOptions.beam_size, help="beam for (b) and (c)"
     )
@@ -115,11 +118,14 @@ def main() -> None:
         help="also run (b) and (c) without re-decoding calls left with too few words",
     )
     args = parser.parse_args()
+    if args.out is None:
+        suffix = "" if args.town == "autauga" else f"-{args.town}"
+        args.out = Path(tempfile.gettempdir()) / f"scanlake-bench-asr{suffix}"
 
     console.print(
         f"simulating and normalizing {args.calls} calls (seed {args.seed}) in {args.out} ..."
     )
-    corpus = build(args.calls, args.seed, args.out)
+    corpus = build(args.calls, args.seed, args.out, args.town)
     audio_s = sum(c.duration_s for c in corpus.calls)
     console.print(
         f"{len(corpus.calls)} calls, {audio_s:.0f} s of normalized audio ({sum(c.silent for c in corpus.calls)} "
@@ -200,7 +206,7 @@ def main() -> None:
             ]
         )
     title = (
-        f"ASR on {len(corpus.calls)} simulated calls ({audio_s:.0f} s): {args.model} int8; (b), (c): VAD {args.vad}, "
+        f"ASR on {len(corpus.calls)} simulated calls of {args.town} ({audio_s:.0f} s): {args.model} int8; (b), (c): VAD {args.vad}, "
         f"beam {args.beam}; best of {args.rounds}"
     )
     print_table(title, COLUMNS, rows)
