@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -73,3 +75,12 @@ def test_vocabulary_as_hotwords_still_transcribes_the_audio(engine):
     [out] = hot.decode([audio], [audio.size / 16000], "Ladder 7, Engine 12, Medic 4, quarters.")
     assert len(KEY_WORDS["ladder"] & words_of(out.text)) >= 3
     assert "medic" not in words_of(out.text)  # the vocabulary is not read out
+
+
+def test_the_encoder_sees_only_the_windows_audio_rounded_up(engine):
+    frames = engine._encoded_frames
+    assert frames(3.0) == 1000  # a lone short call: 10 s, not 30
+    assert frames(23.1) == 2400  # rounded up to the 2 s step
+    assert frames(29.9) == frames(30.0) == 3000
+    full = WhisperEngine(engine.models, dataclasses.replace(engine.options, min_encode_s=0.0))
+    assert full._encoded_frames(3.0) == 3000
