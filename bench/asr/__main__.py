@@ -15,7 +15,7 @@ came back with too few words for their speech (the guards' ``min_words_per_s``).
 
 Usage: ``uv run python -m bench.asr [--calls 120] [--seed 11] [--rounds 2] [--out DIR]
 [--beam N] [--vad silero|pyannote] [--unpacked] [--dense-only] [--model TIER]
-[--full-encoder] [--town autauga|wexmoor|generated-SEED]``
+[--short-encoder] [--town autauga|wexmoor|generated-SEED]``
 """
 
 from __future__ import annotations
@@ -108,9 +108,9 @@ def main() -> None:
         "--model", default=ModelSpec.model, help="tier or faster-whisper name, for every path"
     )
     parser.add_argument(
-        "--full-encoder",
+        "--short-encoder",
         action="store_true",
-        help="also run (b) encoding every window's full 30 s, as faster-whisper does",
+        help="also run (b) and (c) encoding only each window's audio, not a padded 30 s",
     )
     parser.add_argument(
         "--dense-only",
@@ -151,9 +151,14 @@ def main() -> None:
         paths["(b') batched, one call per window"] = lambda: asset_path(
             engine, corpus, {}, pack=False
         )
-    if args.full_encoder:
-        full = WhisperEngine.load(spec, dataclasses.replace(options, min_encode_s=0.0))
-        paths["(b30) (b), every window encoded over 30 s"] = lambda: asset_path(full, corpus, {})
+    if args.short_encoder:
+        short = WhisperEngine.load(spec, dataclasses.replace(options, min_encode_s=10.0))
+        paths["(bs) (b), encoder over the window's audio (min 10 s)"] = lambda: asset_path(
+            short, corpus, {}
+        )
+        paths["(cs) (c), encoder over the window's audio (min 10 s)"] = lambda: asset_path(
+            short, corpus, prompts
+        )
     if args.dense_only:
         # a rate no decode falls below: only flagged calls are decoded again, as before
         dense = GuardOptions(min_words_per_s=0.0)

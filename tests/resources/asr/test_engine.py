@@ -77,10 +77,12 @@ def test_vocabulary_as_hotwords_still_transcribes_the_audio(engine):
     assert "medic" not in words_of(out.text)  # the vocabulary is not read out
 
 
-def test_the_encoder_sees_only_the_windows_audio_rounded_up(engine):
-    frames = engine._encoded_frames
+def test_the_encoder_can_see_only_the_windows_audio_rounded_up(engine):
+    assert engine._encoded_frames(3.0) == 3000  # default: faster-whisper's full 30 s
+    short = WhisperEngine(engine.models, dataclasses.replace(engine.options, min_encode_s=10.0))
+    frames = short._encoded_frames
     assert frames(3.0) == 1000  # a lone short call: 10 s, not 30
     assert frames(23.1) == 2400  # rounded up to the 2 s step
     assert frames(29.9) == frames(30.0) == 3000
-    full = WhisperEngine(engine.models, dataclasses.replace(engine.options, min_encode_s=0.0))
-    assert full._encoded_frames(3.0) == 3000
+    [decoded] = short.decode([speak(SENTENCES["engine"])], [4.0])
+    assert len(words_of(decoded.text) & KEY_WORDS["engine"]) >= 4, decoded.text
