@@ -19,9 +19,7 @@ from tests.fixtures.small_lake import SmallLake, build_small_lake
 @pytest.fixture(scope="module")
 def alert_lake(tmp_path_factory: pytest.TempPathFactory) -> SmallLake:
     built = build_small_lake(LakeLocation(str(tmp_path_factory.mktemp("alerts") / "lake")))
-    alerts = (
-        delta.read(built.location, ALERTS).sort_by([("call_start_time", "descending")]).to_pylist()
-    )
+    alerts = delta.read(built.location, ALERTS).sort_by([("call_start_time", "descending")]).to_pylist()
     sent, retrying, failed = alerts[0], alerts[1], alerts[2]
     now = built.now
     rows = []
@@ -34,16 +32,9 @@ def alert_lake(tmp_path_factory: pytest.TempPathFactory) -> SmallLake:
     ):
         rows.append(
             dict(
-                alert_id=alert["alert_id"],
-                channel=channel,
-                attempt=attempt,
-                call_date=alert["call_date"],
-                status=status,
-                tries=attempt,
-                last_error=error,
-                run_id="r",
-                next_attempt_at=None,
-                sent_at=now if status == "sent" else None,
+                alert_id=alert["alert_id"], channel=channel, attempt=attempt,
+                call_date=alert["call_date"], status=status, tries=attempt, last_error=error,
+                run_id="r", next_attempt_at=None, sent_at=now if status == "sent" else None,
                 updated_at=now,
             )
         )
@@ -64,12 +55,8 @@ def test_recent_alerts_carry_each_channels_latest_state(alert_lake):
     total = _in_window(alert_lake, window)
     assert len(found) == total
     sent, retrying, failed = (found.loc[a] for a in alert_lake.alert_ids)
-    assert (
-        list(sent["deliveries"]) == ["cad: sent", "ops-mail: sent"] and sent["channels_sent"] == 2
-    )
-    assert (
-        retrying["channels_waiting"] == 1 and retrying["last_error"] == "HTTP 503 from the webhook"
-    )
+    assert list(sent["deliveries"]) == ["cad: sent", "ops-mail: sent"] and sent["channels_sent"] == 2
+    assert retrying["channels_waiting"] == 1 and retrying["last_error"] == "HTTP 503 from the webhook"
     assert failed["channels_failed"] == 1 and failed["channels_sent"] == 0
     groups = q.alert_groups(con, window)
     assert groups["alerts"].sum() == total
@@ -79,11 +66,7 @@ def test_recent_alerts_carry_each_channels_latest_state(alert_lake):
 
 def test_alerts_page_shows_alerts_states_and_the_keyword_groups(alert_lake, monkeypatch, tmp_path):
     config = tmp_path / "alerts.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {"keyword_groups": {"fire": {"words": ["fire"], "not": ["fire alarm test"]}}}
-        )
-    )
+    config.write_text(yaml.safe_dump({"keyword_groups": {"fire": {"words": ["fire"], "not": ["fire alarm test"]}}}))
     monkeypatch.setenv("SCANLAKE_LAKE_URI", alert_lake.location.uri)
     monkeypatch.setenv("SCANLAKE_ALERTS_CONFIG", str(config))
     for name in ("SCANLAKE_DASHBOARD_AUTH", "SCANLAKE_DASHBOARD_PASSWORD", "DAGSTER_HOME"):
@@ -101,16 +84,9 @@ def test_alerts_page_shows_alerts_states_and_the_keyword_groups(alert_lake, monk
 
 def test_alerts_page_says_where_the_rules_would_come_from(alert_lake, monkeypatch, tmp_path):
     monkeypatch.setenv("SCANLAKE_LAKE_URI", alert_lake.location.uri)
-    for name in (
-        "SCANLAKE_ALERTS_CONFIG",
-        "SCANLAKE_DASHBOARD_AUTH",
-        "SCANLAKE_DASHBOARD_PASSWORD",
-    ):
+    for name in ("SCANLAKE_ALERTS_CONFIG", "SCANLAKE_DASHBOARD_AUTH", "SCANLAKE_DASHBOARD_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no config/alerts.yaml here: the resource's default is absent
     at = open_app("views/alerts.py")
     [warning] = at.warning
-    assert (
-        "config/alerts.yaml does not exist" in warning.value
-        and "SCANLAKE_ALERTS_CONFIG" in warning.value
-    )
+    assert "config/alerts.yaml does not exist" in warning.value and "SCANLAKE_ALERTS_CONFIG" in warning.value

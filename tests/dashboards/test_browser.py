@@ -57,9 +57,7 @@ def app_url(app_lake: SmallLake, tmp_path_factory: pytest.TempPathFactory) -> It
     for name in ("SCANLAKE_DASHBOARD_AUTH", "SCANLAKE_DASHBOARD_PASSWORD", "DAGSTER_HOME"):
         env.pop(name, None)
     log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        launch.command(port=port), env=env, stdout=log, stderr=subprocess.STDOUT
-    )
+    proc = subprocess.Popen(launch.command(port=port), env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90

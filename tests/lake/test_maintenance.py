@@ -57,16 +57,8 @@ def test_optimize_unpartitioned_table_and_missing_tables(lake: LakeLocation):
         delta.merge(
             lake,
             GEOCODE_CACHE,
-            pa.Table.from_pylist(
-                [
-                    dict(
-                        query_key=f"q{i}",
-                        backend="gazetteer",
-                        found=False,
-                        cached_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-                    )
-                ]
-            ),
+            pa.Table.from_pylist([dict(query_key=f"q{i}", backend="gazetteer", found=False,
+                                       cached_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))]),
         )
     results = {r.table: r for r in optimize_lake(lake, [DAY], retention_hours=0)}
     assert set(results) == {"geocode_cache"}  # tables never written are skipped
@@ -85,7 +77,5 @@ def test_default_retention_keeps_recent_files(lake: LakeLocation):
     micro_batches(lake, 3)
     result = optimize_table(lake, RAW_CALLS, [DAY])
     assert result is not None and result.vacuumed == 0
-    assert (
-        len(parquet_files(lake, "raw_calls")) == 4
-    )  # three old files are still referenced by history
+    assert len(parquet_files(lake, "raw_calls")) == 4  # three old files are still referenced by history
     assert table_status(lake, RAW_CALLS).files == 1

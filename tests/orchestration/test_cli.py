@@ -14,9 +14,7 @@ runner = CliRunner()
 def test_query_prints_a_table(lake, monkeypatch):
     delta.merge(lake, RAW_CALLS, raw_calls(3))
     monkeypatch.setenv("SCANLAKE_LAKE_URI", lake.uri)
-    result = runner.invoke(
-        app, ["query", "SELECT count(*) AS calls, min(talkgroup) AS tg FROM raw_calls"]
-    )
+    result = runner.invoke(app, ["query", "SELECT count(*) AS calls, min(talkgroup) AS tg FROM raw_calls"])
     assert result.exit_code == 0, result.output
     assert "calls" in result.output and "3" in result.output and "100" in result.output
 

@@ -12,11 +12,7 @@ def test_definitions_load_and_resolve():
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
     assert dg.AssetKey("raw_calls") in graph.get_all_asset_keys()
-    assert {s.name for s in defs.sensors} >= {
-        "trunk_recorder_sensor",
-        "landing_sensor",
-        "broadcastify_sensor",
-    }
+    assert {s.name for s in defs.sensors} >= {"trunk_recorder_sensor", "landing_sensor", "broadcastify_sensor"}
 
 
 def test_every_partitioned_asset_shares_the_call_date_partitions():
@@ -80,9 +76,5 @@ def test_the_checks_the_live_job_skips_run_on_todays_partition_every_15_minutes(
     schedule = defs.resolve_schedule_def("live_quality_checks")
     assert schedule.cron_schedule == "*/15 * * * *"
     at = dt.datetime(2026, 3, 4, 23, 45, tzinfo=dt.UTC)
-    [request] = schedule.evaluate_tick(
-        dg.build_schedule_context(
-            scheduled_execution_time=at, repository_def=defs.get_repository_def()
-        )
-    ).run_requests
+    [request] = schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at, repository_def=defs.get_repository_def())).run_requests
     assert request.tags["dagster/partition"] == "2026-03-04"

@@ -13,9 +13,7 @@ pytestmark = pytest.mark.slow
 def test_demo_fills_every_layer(tmp_path, monkeypatch):
     for var in ("SCANLAKE_LAKE_URI", "DAGSTER_HOME", "SCANLAKE_TRUNK_RECORDER_DIRS"):
         monkeypatch.delenv(var, raising=False)
-    result = CliRunner().invoke(
-        app, ["demo", "--calls", "6", "--seed", "11", "--workdir", str(tmp_path)]
-    )
+    result = CliRunner().invoke(app, ["demo", "--calls", "6", "--seed", "11", "--workdir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "Where to look" in result.output and "scanlake live" in result.output
 

@@ -30,10 +30,7 @@ def test_runs_and_events_are_stored_in_postgres(pg_url, monkeypatch, tmp_path, l
             [raw_calls],
             partition_key=DAY.isoformat(),
             instance=instance,
-            resources={
-                "lake": lake_resource,
-                "trunk_recorder": TrunkRecorderSource(capture_dirs=[str(capture)], settle_s=0),
-            },
+            resources={"lake": lake_resource, "trunk_recorder": TrunkRecorderSource(capture_dirs=[str(capture)], settle_s=0)},
         )
         assert result.success
         run_id = result.run_id

@@ -58,13 +58,7 @@ def worker(home: Path, instance: dg.DagsterInstance) -> Iterator[subprocess.Pope
     sock = _socket(instance)
     env = {**os.environ, "DAGSTER_HOME": str(home)}
     proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "scanlake"),
-            "worker",
-            "--socket",
-            str(sock),
-            "--no-warm",
-        ],
+        [str(Path(sys.executable).parent / "scanlake"), "worker", "--socket", str(sock), "--no-warm"],
         cwd=REPO,
         env=env,
     )
@@ -101,9 +95,7 @@ def _finished(instance: dg.DagsterInstance, run_id: str, timeout_s: float = 120)
         time.sleep(0.2)
 
 
-def test_live_runs_execute_one_after_another_in_the_same_resident_process(
-    instance, worker, tmp_path
-):
+def test_live_runs_execute_one_after_another_in_the_same_resident_process(instance, worker, tmp_path):
     out = tmp_path / "pids"
     first, second = _launch(instance, out), _launch(instance, out)
     for run_id in (first, second):
@@ -117,9 +109,7 @@ def test_live_runs_execute_one_after_another_in_the_same_resident_process(
     assert status["executed"] == 2 and status["running"] is None and status["queued"] == 0
 
 
-def test_a_cancel_interrupts_the_run_in_the_worker_and_the_worker_goes_on(
-    instance, worker, tmp_path
-):
+def test_a_cancel_interrupts_the_run_in_the_worker_and_the_worker_goes_on(instance, worker, tmp_path):
     out = tmp_path / "pids"
     held = _launch(instance, out, hold_s=120)
     deadline = time.monotonic() + 60
@@ -159,7 +149,5 @@ def test_with_no_worker_listening_a_live_run_goes_to_dagsters_own_launcher(insta
         _launch(instance, tmp_path / "pids")
     [run] = instance.get_runs()
     messages = [e.message or "" for e in instance.all_logs(run.run_id)]
-    assert any(m.startswith("[ResidentRunLauncher] No resident worker at") for m in messages), (
-        messages
-    )
+    assert any(m.startswith("[ResidentRunLauncher] No resident worker at") for m in messages), messages
     assert WORKER_TAG not in run.tags and not (tmp_path / "pids").exists()

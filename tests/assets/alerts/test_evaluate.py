@@ -136,11 +136,7 @@ def test_read_for_the_configured_model_ignores_another_models_newer_transcript(l
     assert set(kept.entities["model_id"].to_pylist()) == {"tiny.en"}
     assert kept.locations.num_rows == 1
     [row] = rows_of(kept).values()
-    assert (row["call_uid"], row["model_id"], row["matched_terms"]) == (
-        current.uid,
-        "tiny.en",
-        ["fire"],
-    )
+    assert (row["call_uid"], row["model_id"], row["matched_terms"]) == (current.uid, "tiny.en", ["fire"])
 
 
 def rows_of(found: object) -> dict[tuple[str, str], dict]:

@@ -18,9 +18,7 @@ from tests.fixtures.small_lake import MODEL, build_small_lake
 
 def files_per_day(lake, spec) -> Counter:
     uris = delta.open_table(lake, spec).file_uris()
-    return Counter(
-        next(part for part in uri.split("/") if part.startswith("call_date=")) for uri in uris
-    )
+    return Counter(next(part for part in uri.split("/") if part.startswith("call_date=")) for uri in uris)
 
 
 def test_maintenance_compacts_a_day_and_keeps_every_row(lake, lake_resource):
@@ -34,9 +32,7 @@ def test_maintenance_compacts_a_day_and_keeps_every_row(lake, lake_resource):
     for i in range(5):
         rerun = todays.slice(i, 1).set_column(2, "model_id", pa.array(["small.en"]))
         delta.merge(lake, TRANSCRIPTS, rerun)
-    before = {
-        spec.name: files_per_day(lake, spec) for spec in (RAW_CALLS, TRANSCRIPTS, TRANSCRIPT_WORDS)
-    }
+    before = {spec.name: files_per_day(lake, spec) for spec in (RAW_CALLS, TRANSCRIPTS, TRANSCRIPT_WORDS)}
     assert before["transcripts"][f"call_date={day}"] >= 6
     window = q.Window.last(72, built.now + dt.timedelta(minutes=1))
     expected = q.latest_calls(q.open_lake(lake), window, limit=100)

@@ -60,9 +60,7 @@ def test_upload_retried_three_times_is_one_row(lake_resource):
     with dg.instance_for_test() as instance:
         _drain(lake_resource, instance)
     rows = delta.read(lake_resource.location, RAW_CALLS).to_pylist()
-    assert [(r["system"], r["talkgroup"], r["source"]) for r in rows] == [
-        ("county", 4201, "upload")
-    ]
+    assert [(r["system"], r["talkgroup"], r["source"]) for r in rows] == [("county", 4201, "upload")]
     assert LandingZone(lake_resource.objects).pending() == []
 
 
@@ -87,6 +85,4 @@ def test_broadcastify_poll_lands_calls_that_reach_raw_calls(lake_resource, mp3_b
     finally:
         api.stop()
     rows = delta.read(lake_resource.location, RAW_CALLS).to_pylist()
-    assert [(r["system"], r["talkgroup"], r["source"]) for r in rows] == [
-        ("metro", 2021, "broadcastify")
-    ]
+    assert [(r["system"], r["talkgroup"], r["source"]) for r in rows] == [("metro", 2021, "broadcastify")]

@@ -162,9 +162,7 @@ def _error(code: str, title: str) -> dict[str, object]:
 
 def _handler(api: LocalBroadcastify) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(
-            self, format: str, *args: object
-        ) -> None:  # quiet: tests read the records instead
+        def log_message(self, format: str, *args: object) -> None:  # quiet: tests read the records instead
             pass
 
         def do_GET(self) -> None:
@@ -177,11 +175,7 @@ def _handler(api: LocalBroadcastify) -> type[BaseHTTPRequestHandler]:
             url = urlparse(self.path)
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
             length = int(self.headers.get("Content-Length") or 0)
-            form = (
-                {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-                if length
-                else {}
-            )
+            form = {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()} if length else {}
             seen = Seen(method, url.path, query, time.monotonic())
             api._record(seen)
             fault = api._next_fault(url.path)
@@ -207,9 +201,7 @@ def _handler(api: LocalBroadcastify) -> type[BaseHTTPRequestHandler]:
             elif method == "POST" and url.path == "/common/v1/auth":
                 user = api.user
                 if user and (form.get("username"), form.get("password")) == user[:2]:
-                    self._json(
-                        200, {"uid": user[2], "token": user[3], "exp": int(time.time()) + 3600}
-                    )
+                    self._json(200, {"uid": user[2], "token": user[3], "exp": int(time.time()) + 3600})
                 else:
                     self._json(401, _error("120", "Invalid username or password"))
             else:

@@ -23,9 +23,7 @@ LIVE = "/calls/v1/live/"
 MakeClient = Callable[..., BroadcastifyClient]
 
 
-def test_jwt_has_the_documented_header_and_claims(
-    api: LocalBroadcastify, make_client: MakeClient
-) -> None:
+def test_jwt_has_the_documented_header_and_claims(api: LocalBroadcastify, make_client: MakeClient) -> None:
     client = make_client()
     token = client.jwt()
     assert jwt.get_unverified_header(token) == {"alg": "HS256", "typ": "JWT", "kid": api.api_key_id}
@@ -33,15 +31,11 @@ def test_jwt_has_the_documented_header_and_claims(
     assert claims["iss"] == api.app_id and claims["exp"] - claims["iat"] == 3600
     assert "sub" not in claims and "utk" not in claims
     client.use_user(UserToken(4412, "utk-abc"))
-    with_user = jwt.decode(
-        client.jwt(), api.api_key_secret, algorithms=["HS256"], options={"verify_sub": False}
-    )
+    with_user = jwt.decode(client.jwt(), api.api_key_secret, algorithms=["HS256"], options={"verify_sub": False})
     assert (with_user["sub"], with_user["utk"]) == (4412, "utk-abc")
 
 
-def test_live_calls_since_a_position(
-    api: LocalBroadcastify, make_client: MakeClient, mp3_bytes: bytes
-) -> None:
+def test_live_calls_since_a_position(api: LocalBroadcastify, make_client: MakeClient, mp3_bytes: bytes) -> None:
     now = int(time.time())
     api.add_call("9099-2021", now - 30, mp3_bytes)
     api.add_call("9099-2105", now - 20, mp3_bytes)
@@ -60,17 +54,13 @@ def test_5xx_is_retried_until_it_succeeds(api: LocalBroadcastify, make_client: M
     assert page.calls == [] and len(api.requests_to(LIVE)) == 3
 
 
-def test_5xx_that_outlasts_the_retries_is_unavailable(
-    api: LocalBroadcastify, make_client: MakeClient
-) -> None:
+def test_5xx_that_outlasts_the_retries_is_unavailable(api: LocalBroadcastify, make_client: MakeClient) -> None:
     api.fail_next(LIVE, *[Fault(500)] * 3)
     with pytest.raises(BroadcastifyUnavailable, match="HTTP 500, after 3 attempts"):
         make_client(max_retries=2).live_calls(FEED, pos=0)
 
 
-def test_timeouts_are_retried_then_reported(
-    api: LocalBroadcastify, make_client: MakeClient
-) -> None:
+def test_timeouts_are_retried_then_reported(api: LocalBroadcastify, make_client: MakeClient) -> None:
     api.fail_next(LIVE, Fault(200, b"{}", delay_s=0.6))
     page = make_client(timeout_s=0.2, max_retries=1).live_calls(FEED, pos=0)
     assert page.calls == []
@@ -80,18 +70,14 @@ def test_timeouts_are_retried_then_reported(
 
 
 def test_connection_refused_is_unavailable(make_client: MakeClient) -> None:
-    client = BroadcastifyClient(
-        "http://127.0.0.1:9", Credentials("k", "s" * 32, "a"), limiter=RateLimiter(0)
-    )
+    client = BroadcastifyClient("http://127.0.0.1:9", Credentials("k", "s" * 32, "a"), limiter=RateLimiter(0))
     client.retry.backoff_s = 0.01
     with pytest.raises(BroadcastifyUnavailable, match="connection failed"):
         client.live_calls(FEED, pos=0)
     client.close()
 
 
-def test_a_wrong_secret_is_a_clear_auth_error_without_retries(
-    api: LocalBroadcastify, make_client: MakeClient
-) -> None:
+def test_a_wrong_secret_is_a_clear_auth_error_without_retries(api: LocalBroadcastify, make_client: MakeClient) -> None:
     with pytest.raises(BroadcastifyAuthError) as caught:
         make_client(secret="not-the-secret-but-long-enough-for-hs256").live_calls(FEED, pos=0)
     assert (caught.value.status, caught.value.code) == (401, "103")
@@ -122,11 +108,7 @@ def test_a_feed_needing_a_user_answers_403(api: LocalBroadcastify, make_client: 
         (b'{"serverTime": 1}', "application/json", "no calls list"),
         (b'{"calls": {"a": 1}}', "application/json", "no calls list"),
         (b'{"calls": [], "lastPos": "soon"}', "application/json", "lastPos is 'soon'"),
-        (
-            b'{"errors": [{"code": "104", "title": "Invalid Parameters"}]}',
-            "application/json",
-            "refused",
-        ),
+        (b'{"errors": [{"code": "104", "title": "Invalid Parameters"}]}', "application/json", "refused"),
     ],
 )
 def test_malformed_bodies_are_typed_errors(
@@ -137,9 +119,7 @@ def test_malformed_bodies_are_typed_errors(
         make_client().live_calls(FEED, pos=0)
 
 
-def test_requests_are_spaced_by_the_rate_limit(
-    api: LocalBroadcastify, make_client: MakeClient
-) -> None:
+def test_requests_are_spaced_by_the_rate_limit(api: LocalBroadcastify, make_client: MakeClient) -> None:
     limiter = RateLimiter(0.3)
     first, second = make_client(limiter=limiter), make_client(limiter=limiter)
     for client in (first, second, first, second):

@@ -96,10 +96,7 @@ def test_a_call_whose_audio_never_comes_becomes_a_problem(
     api.add_call("9099-2105", NOW - 30, mp3_bytes, url=None)  # listed before its audio
     result = poll_once(make_client(), landing, str(NOW - 8000), SETTINGS)
     [problem] = result.problems
-    assert (problem.reason, problem.source_ref) == (
-        "audio_unavailable",
-        f"broadcastify:9099-2021-{NOW - 7200}",
-    )
+    assert (problem.reason, problem.source_ref) == ("audio_unavailable", f"broadcastify:9099-2021-{NOW - 7200}")
     assert "HTTP 404" in problem.detail
     assert result.retrying == [f"9099-2105-{NOW - 30}"] and _pos(result.new_cursor) == NOW - 31
 
@@ -117,10 +114,7 @@ def test_malformed_records_are_problems_that_do_not_block(
     assert details == [
         (f"broadcastify:9099-2021-{NOW - 90}", "no duration (nor start_ts and end_ts)"),
         (f"broadcastify:9099-2105-{NOW - 70}", "freq is 'eight fifty', not a number"),
-        (
-            f"broadcastify:9099-dispatch-{NOW - 80}",
-            "groupId '9099-dispatch' has no numeric talkgroup",
-        ),
+        (f"broadcastify:9099-dispatch-{NOW - 80}", "groupId '9099-dispatch' has no numeric talkgroup"),
     ]
     assert all(isinstance(p, MalformedCallJson) for p in result.problems)
     assert _pos(result.new_cursor) == NOW - 60
@@ -138,10 +132,7 @@ def test_a_lagging_cursor_rereads_without_downloading_again(
     second = poll_once(make_client(), landing, first.new_cursor, lagging)
     assert second.stored == 1  # found, and the first call was not fetched twice
     assert len(api.requests_to(f"/audio/9099-2021-{NOW - 40}.mp3")) == 1
-    assert sorted(json.loads(second.new_cursor)["done"]) == [
-        f"9099-2021-{NOW - 40}",
-        f"9099-2105-{NOW - 50}",
-    ]
+    assert sorted(json.loads(second.new_cursor)["done"]) == [f"9099-2021-{NOW - 40}", f"9099-2105-{NOW - 50}"]
     assert [d.meta.system for d in _landed(landing)] == ["bcfy-9099", "bcfy-9099"]
     api.server_time = NOW + 100  # once the cursor passes them, they leave the done list
     assert json.loads(poll_once(make_client(), landing, second.new_cursor, lagging).new_cursor) == {
@@ -158,12 +149,7 @@ def test_api_failures_leave_the_cursor_and_the_landing_zone_alone(
     with pytest.raises(BroadcastifyUnavailable):
         poll_once(make_client(max_retries=2), landing, str(NOW - 300), SETTINGS)
     with pytest.raises(BroadcastifyAuthError):
-        poll_once(
-            make_client(secret="a-different-secret-that-is-long-enough"),
-            landing,
-            str(NOW - 300),
-            SETTINGS,
-        )
+        poll_once(make_client(secret="a-different-secret-that-is-long-enough"), landing, str(NOW - 300), SETTINGS)
     assert landing.pending() == []
 
 
@@ -180,10 +166,7 @@ def test_cursor_forms() -> None:
         ({"groupId": "9099-1"}, "missing ts"),
         ({"groupId": "9099-1", "ts": 1e20, "duration": 1}, "out of range"),
         ({"groupId": "9099-1", "ts": 1, "duration": True}, "duration is True, not a number"),
-        (
-            {"groupId": "9099-1", "ts": 1, "duration": 1, "display": ["x"]},
-            "display is ['x'], not text",
-        ),
+        ({"groupId": "9099-1", "ts": 1, "duration": 1, "display": ["x"]}, "display is ['x'], not text"),
     ],
 )
 def test_call_meta_rejects_bad_records(record: object, detail: str) -> None:
@@ -194,20 +177,9 @@ def test_call_meta_rejects_bad_records(record: object, detail: str) -> None:
 
 def test_call_meta_for_conventional_and_hz_feeds() -> None:
     meta = call_meta(
-        {
-            "groupId": "c-22412",
-            "ts": "1714746600",
-            "start_ts": 1714746600,
-            "end_ts": 1714746606,
-            "freq": 460250000,
-        },
+        {"groupId": "c-22412", "ts": "1714746600", "start_ts": 1714746600, "end_ts": 1714746606, "freq": 460250000},
         "ref",
         {},
     )
-    assert (meta.system, meta.talkgroup, meta.duration_s, meta.freq_hz) == (
-        "bcfy-conventional",
-        22412,
-        6.0,
-        460250000,
-    )
+    assert (meta.system, meta.talkgroup, meta.duration_s, meta.freq_hz) == ("bcfy-conventional", 22412, 6.0, 460250000)
     assert meta.stop_time == dt.datetime.fromtimestamp(1714746606, dt.UTC)

@@ -31,9 +31,7 @@ def _resource(api: LocalBroadcastify, **overrides: object) -> BroadcastifyResour
     return BroadcastifyResource(**(settings | overrides))  # type: ignore[arg-type]
 
 
-def test_polls_as_the_configured_user(
-    api: LocalBroadcastify, landing: LandingZone, mp3_bytes: bytes
-) -> None:
+def test_polls_as_the_configured_user(api: LocalBroadcastify, landing: LandingZone, mp3_bytes: bytes) -> None:
     api.server_time = NOW
     api.user = ("dispatchfan", "pw", 4412, "utk-abc")
     api.add_call("9099-2021", NOW - 60, mp3_bytes)
@@ -66,9 +64,5 @@ def test_unconfigured_by_default() -> None:
     resource = BroadcastifyResource()
     assert not resource.configured
     assert resource.base_url == "https://api.bcfy.io" and resource.min_interval_s == 5.0
-    assert not BroadcastifyResource(
-        api_key_id="k", api_key_secret="s", app_id="a"
-    ).configured  # no feed
-    assert BroadcastifyResource(
-        api_key_id="k", api_key_secret="s", app_id="a", groups=["1-2"]
-    ).configured
+    assert not BroadcastifyResource(api_key_id="k", api_key_secret="s", app_id="a").configured  # no feed
+    assert BroadcastifyResource(api_key_id="k", api_key_secret="s", app_id="a", groups=["1-2"]).configured

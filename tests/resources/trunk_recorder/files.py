@@ -17,8 +17,7 @@ from resources.calls import CallMeta, FreqHop, Unit
 def wav_bytes(seconds: float = 0.25, rate: int = 8000, hz: float = 440.0) -> bytes:
     """A real 16-bit mono WAV of a tone, as trunk-recorder's sox step would leave."""
     frames = b"".join(
-        struct.pack("<h", int(8000 * math.sin(2 * math.pi * hz * i / rate)))
-        for i in range(int(seconds * rate))
+        struct.pack("<h", int(8000 * math.sin(2 * math.pi * hz * i / rate))) for i in range(int(seconds * rate))
     )
     buf = io.BytesIO()
     with wave.open(buf, "wb") as w:

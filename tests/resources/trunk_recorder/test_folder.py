@@ -19,14 +19,10 @@ from tests.resources.trunk_recorder.files import age, make_meta, wav_bytes
 T0 = dt.datetime(2024, 5, 3, 14, 30, 0, tzinfo=dt.UTC)
 
 
-def _call(
-    capture_dir: Path, minutes: int, old_s: float = 60.0, talkgroup: int = 1201, **kw: object
-) -> tuple[Path, Path]:
+def _call(capture_dir: Path, minutes: int, old_s: float = 60.0, talkgroup: int = 1201, **kw: object) -> tuple[Path, Path]:
     """A call written like trunk-recorder, made to look ``old_s`` seconds old."""
     meta = make_meta(talkgroup=talkgroup, start=T0 + dt.timedelta(minutes=minutes))
-    audio, meta_json = write_call(
-        capture_dir, meta, wav_bytes(), "wav", call_num=abs(minutes), tz=dt.UTC, **kw
-    )  # type: ignore[arg-type]
+    audio, meta_json = write_call(capture_dir, meta, wav_bytes(), "wav", call_num=abs(minutes), tz=dt.UTC, **kw)  # type: ignore[arg-type]
     age(audio, old_s + 0.5)
     age(meta_json, old_s)
     return audio, meta_json
@@ -37,18 +33,11 @@ def test_live_scan_returns_new_calls_in_position_order(capture_dir: Path) -> Non
     _, first = _call(capture_dir, 1, old_s=70)
     found = folder.scan(capture_dir, 0, settle_s=5)
     assert [d.source_ref for d in found.deliveries] == [str(first), str(second)]
-    assert [d.position for d in found.deliveries] == [
-        first.stat().st_mtime_ns,
-        second.stat().st_mtime_ns,
-    ]
+    assert [d.position for d in found.deliveries] == [first.stat().st_mtime_ns, second.stat().st_mtime_ns]
     assert found.position == second.stat().st_mtime_ns
     assert found.problems == []
     d = found.deliveries[0]
-    assert (d.source, d.audio_ext, d.meta.call_uid) == (
-        "trunk-recorder",
-        "wav",
-        "metro-1201-1714746660",
-    )
+    assert (d.source, d.audio_ext, d.meta.call_uid) == ("trunk-recorder", "wav", "metro-1201-1714746660")
     assert d.read_audio() == wav_bytes()
 
     # the watermark excludes what was returned; a new call comes alone
@@ -65,9 +54,7 @@ def test_a_young_call_that_is_complete_is_read_at_once(capture_dir: Path) -> Non
     assert found.position == meta_json.stat().st_mtime_ns
 
 
-def test_a_young_half_written_json_holds_back_itself_and_every_later_file(
-    capture_dir: Path,
-) -> None:
+def test_a_young_half_written_json_holds_back_itself_and_every_later_file(capture_dir: Path) -> None:
     _, done_before = _call(capture_dir, 1, old_s=3)
     _, half = _call(capture_dir, 2, old_s=2)
     _, done_after = _call(capture_dir, 3, old_s=1)
@@ -97,9 +84,7 @@ def test_a_window_reads_back_exactly_what_was_found(capture_dir: Path) -> None:
     _call(capture_dir, 3, old_s=30)
     first = folder.scan(capture_dir, 0, settle_s=5, upto_position=mid.stat().st_mtime_ns)
     assert len(first.deliveries) == 2 and first.position == mid.stat().st_mtime_ns
-    window = folder.scan(
-        capture_dir, first.deliveries[0].position, settle_s=5, upto_position=first.position
-    )
+    window = folder.scan(capture_dir, first.deliveries[0].position, settle_s=5, upto_position=first.position)
     assert [d.source_ref for d in window.deliveries] == [str(mid)]
 
 
@@ -142,18 +127,14 @@ def test_malformed_json_is_a_problem_and_neighbours_still_arrive(capture_dir: Pa
     assert found.position == bad.stat().st_mtime_ns
 
 
-def test_duplicate_files_of_one_call_arrive_as_two_deliveries_of_one_call_uid(
-    capture_dir: Path,
-) -> None:
+def test_duplicate_files_of_one_call_arrive_as_two_deliveries_of_one_call_uid(capture_dir: Path) -> None:
     audio, meta_json = _call(capture_dir, 1, old_s=60)
     copy_json = meta_json.with_name(meta_json.name.replace("call_1", "call_99"))
     shutil.copy2(audio, audio.with_name(audio.name.replace("call_1", "call_99")))
     shutil.copy2(meta_json, copy_json)
     found = folder.scan(capture_dir, 0, settle_s=5)
     # two deliveries of one call: raw_calls keeps one row and records the other
-    assert sorted(d.source_ref for d in found.deliveries) == sorted(
-        [str(meta_json), str(copy_json)]
-    )
+    assert sorted(d.source_ref for d in found.deliveries) == sorted([str(meta_json), str(copy_json)])
     assert {d.meta.call_uid for d in found.deliveries} == {"metro-1201-1714746660"}
 
 
@@ -191,9 +172,7 @@ def test_live_scan_skips_folders_untouched_since_the_watermark(capture_dir: Path
     stamp = watermark - 20 * 60 * 10**9
     os.utime(old_json.parent, ns=(stamp, stamp))
     age(old_json, 30)
-    assert [
-        d.source_ref for d in folder.scan(capture_dir, watermark - 1, settle_s=5).deliveries
-    ] == [str(recent)]
+    assert [d.source_ref for d in folder.scan(capture_dir, watermark - 1, settle_s=5).deliveries] == [str(recent)]
     backfill = folder.scan_day(capture_dir, old_meta.call_date, settle_s=5)
     assert [d.source_ref for d in backfill.deliveries] == [str(old_json)]
 
@@ -220,19 +199,13 @@ def test_backfill_places_calls_by_utc_day_across_local_folders(capture_dir: Path
         age(meta_json, 60)
         paths[name] = meta_json
     assert paths["late"].parent == paths["early"].parent  # both in the local 2024/5/3 folder
-    assert folder.scan_dates(capture_dir) == [
-        dt.date(2024, 5, 2),
-        dt.date(2024, 5, 3),
-        dt.date(2024, 5, 4),
+    assert folder.scan_dates(capture_dir) == [dt.date(2024, 5, 2), dt.date(2024, 5, 3), dt.date(2024, 5, 4)]
+    assert [d.source_ref for d in folder.scan_day(capture_dir, dt.date(2024, 5, 3), settle_s=5).deliveries] == [
+        str(paths["early"])
     ]
-    assert [
-        d.source_ref
-        for d in folder.scan_day(capture_dir, dt.date(2024, 5, 3), settle_s=5).deliveries
-    ] == [str(paths["early"])]
-    assert [
-        d.source_ref
-        for d in folder.scan_day(capture_dir, dt.date(2024, 5, 4), settle_s=5).deliveries
-    ] == [str(paths["late"])]
+    assert [d.source_ref for d in folder.scan_day(capture_dir, dt.date(2024, 5, 4), settle_s=5).deliveries] == [
+        str(paths["late"])
+    ]
 
 
 def test_backfill_files_problems_on_their_day(capture_dir: Path) -> None:
@@ -264,9 +237,7 @@ def test_tdma_calls_from_both_slots_are_separate_files(capture_dir: Path) -> Non
     meta = dataclasses.replace(make_meta(), audio_type="digital tdma")
     other = dataclasses.replace(meta, talkgroup=1202)
     for m, slot in [(meta, 0), (other, 1)]:
-        audio, meta_json = write_call(
-            capture_dir, m, wav_bytes(), "wav", extra={"tdma_slot": slot}, tz=dt.UTC
-        )
+        audio, meta_json = write_call(capture_dir, m, wav_bytes(), "wav", extra={"tdma_slot": slot}, tz=dt.UTC)
         age(audio, 60)
         age(meta_json, 60)
     found = folder.scan(capture_dir, 0, settle_s=5)

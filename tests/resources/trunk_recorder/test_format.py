@@ -59,14 +59,8 @@ def test_reads_a_trunk_recorder_4_call() -> None:
     assert meta.talkgroup_group_tag == "Law Dispatch"
     assert meta.talkgroup_group == "City Police"
     assert meta.audio_type == "digital"
-    assert [(u.unit_id, u.tag, u.pos_s) for u in meta.units] == [
-        (1403127, "Car 27", 0.0),
-        (1400001, None, 3.24),
-    ]
-    assert [(f.len_s, f.error_count, f.spike_count) for f in meta.freqs] == [
-        (3.24, 4, 1),
-        (2.52, 0, 0),
-    ]
+    assert [(u.unit_id, u.tag, u.pos_s) for u in meta.units] == [(1403127, "Car 27", 0.0), (1400001, None, 3.24)]
+    assert [(f.len_s, f.error_count, f.spike_count) for f in meta.freqs] == [(3.24, 4, 1), (2.52, 0, 0)]
     assert meta.call_uid == "cityp25-9131-1700000000"
 
 
@@ -99,21 +93,14 @@ def test_write_then_parse_gives_the_same_call(tmp_path: Path) -> None:
         {"audio_type": "digital tdma"},
         {"units": (), "freqs": ()},
         {"emergency": True, "encrypted": True},
-        {
-            "talkgroup_tag": None,
-            "talkgroup_description": None,
-            "talkgroup_group": None,
-            "talkgroup_group_tag": None,
-        },
+        {"talkgroup_tag": None, "talkgroup_description": None, "talkgroup_group": None, "talkgroup_group_tag": None},
         {"start_time": dt.datetime(2024, 12, 31, 23, 59, 59, 999000, tzinfo=dt.UTC)},
     ],
 )
 def test_round_trip_variants(tmp_path: Path, change: dict[str, object]) -> None:
     meta = dataclasses.replace(make_meta(), **change)
     if "start_time" in change:
-        meta = dataclasses.replace(
-            meta, stop_time=meta.start_time + dt.timedelta(seconds=meta.duration_s)
-        )
+        meta = dataclasses.replace(meta, stop_time=meta.start_time + dt.timedelta(seconds=meta.duration_s))
     _, json_path = write_call(tmp_path, meta, wav_bytes(), "m4a", tz=dt.UTC)
     assert parse_call_json(json_path.read_bytes(), "x") == meta
 
@@ -124,22 +111,15 @@ def test_layout_matches_trunk_recorder(tmp_path: Path) -> None:
     start = dt.datetime(2024, 3, 3, 1, 30, 0, 42000, tzinfo=dt.UTC)
     meta = dataclasses.replace(make_meta(start=start), stop_time=None)
     eastern = dt.timezone(dt.timedelta(hours=-5))
-    audio_path, json_path = write_call(
-        tmp_path, meta, wav_bytes(), ".WAV", call_num=118, tz=eastern
-    )
-    assert (
-        audio_path.relative_to(tmp_path).as_posix()
-        == "metro/2024/3/2/1201-1709429400.042_851012500-call_118.wav"
-    )
+    audio_path, json_path = write_call(tmp_path, meta, wav_bytes(), ".WAV", call_num=118, tz=eastern)
+    assert audio_path.relative_to(tmp_path).as_posix() == "metro/2024/3/2/1201-1709429400.042_851012500-call_118.wav"
     assert json_path.name == "1201-1709429400.042_851012500-call_118.json"
     assert json_path.read_text().startswith('{\n  "freq": 851012500,\n  "freq_error": 0,')
 
 
 def test_tdma_slot_goes_into_the_name(tmp_path: Path) -> None:
     meta = dataclasses.replace(make_meta(), audio_type="digital tdma")
-    _, json_path = write_call(
-        tmp_path, meta, wav_bytes(), "wav", call_num=3, extra={"tdma_slot": 1}, tz=dt.UTC
-    )
+    _, json_path = write_call(tmp_path, meta, wav_bytes(), "wav", call_num=3, extra={"tdma_slot": 1}, tz=dt.UTC)
     assert json_path.name == "1201-1714746605.250_851012500.1-call_3.json"
     name = parse_call_stem(json_path.stem)
     assert name is not None and (name.tdma_slot, name.call_num, name.talkgroup) == (1, 3, 1201)
@@ -166,11 +146,7 @@ def test_parses_old_and_new_file_names() -> None:
     old = parse_call_stem("9131-1700000000_772156250-call_52")
     assert old is not None and old.start_ms == 1700000000000 and old.tdma_slot is None
     new = parse_call_stem("9131-1700000000.420_772156250.0-call_52")
-    assert new is not None and (new.start_ms, new.tdma_slot, new.freq_hz) == (
-        1700000000420,
-        0,
-        772156250,
-    )
+    assert new is not None and (new.start_ms, new.tdma_slot, new.freq_hz) == (1700000000420, 0, 772156250)
     # transmission files copied by transmissionArchive are not calls
     assert parse_call_stem("9131-1700000000_772156250") is None
     assert call_stem(make_meta(), 9) == "1201-1714746605.250_851012500-call_9"
@@ -215,10 +191,7 @@ def _with(**fields: object) -> bytes:
         (_with(srcList=[{"pos": 0}]), "missing srcList[0].src"),
         (_with(srcList=[5]), "srcList[0] is int, not an object"),
         (_with(freqList=[{"freq": 1, "len": "long"}]), "freqList[0].len is 'long', not a number"),
-        (
-            b'{"freq": NaN, "talkgroup": 1, "start_time": 1, "call_length": 1, "short_name": "s"}',
-            "freq is nan",
-        ),
+        (b'{"freq": NaN, "talkgroup": 1, "start_time": 1, "call_length": 1, "short_name": "s"}', "freq is nan"),
     ],
 )
 def test_malformed_json_is_a_typed_error(raw: bytes, detail: str) -> None:

@@ -17,9 +17,7 @@ def test_resource_scans_each_capture_folder(tmp_path: Path) -> None:
         (north, "metro", dt.datetime(2024, 5, 3, 10, tzinfo=dt.UTC)),
         (south, "county", dt.datetime(2024, 5, 4, 11, tzinfo=dt.UTC)),
     ]:
-        audio, meta_json = write_call(
-            capture_dir, make_meta(system=system, start=start), wav_bytes(), "wav", tz=dt.UTC
-        )
+        audio, meta_json = write_call(capture_dir, make_meta(system=system, start=start), wav_bytes(), "wav", tz=dt.UTC)
         age(audio, 30)
         age(meta_json, 30)
         written[system] = meta_json

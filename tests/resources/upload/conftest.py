@@ -44,9 +44,7 @@ def running(settings: UploadSettings, landing: LandingZone | None = None) -> Ite
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, landing), log_level="warning", lifespan="off")
-    )
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, landing), log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -71,9 +69,7 @@ def upload_key() -> str:
 def settings(lake: LakeLocation, upload_key: str) -> UploadSettings:
     """Two keys: ``upload_key`` for every system, and one only for ``metro``."""
     entries = [key_entry(upload_key), key_entry("metro-only-key-0123456789", ["metro"])]
-    return UploadSettings(
-        keys=";".join(entries), lake_uri=lake.uri, max_request_bytes=2_000_000, max_audio_s=30
-    )
+    return UploadSettings(keys=";".join(entries), lake_uri=lake.uri, max_request_bytes=2_000_000, max_audio_s=30)
 
 
 @pytest.fixture

@@ -110,9 +110,7 @@ def curl_command(call: TrunkRecorderCall, audio_path: Path, url: str) -> list[st
 SDRTRUNK_BOUNDARY = "--sdrtrunk-sdrtrunk-sdrtrunk"
 
 
-def sdrtrunk_body(
-    parts: list[tuple[str, str]], audio_name: str | None = None, audio: bytes | None = None
-) -> bytes:
+def sdrtrunk_body(parts: list[tuple[str, str]], audio_name: str | None = None, audio: bytes | None = None) -> bytes:
     out = bytearray()
     for name, value in parts:
         out += f'--{SDRTRUNK_BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
@@ -124,10 +122,7 @@ def sdrtrunk_body(
 
 
 def sdrtrunk_headers(second_content_type: bool = True) -> list[tuple[str, str]]:
-    headers = [
-        ("Content-Type", f"multipart/form-data; boundary={SDRTRUNK_BOUNDARY}"),
-        ("User-Agent", "sdrtrunk"),
-    ]
+    headers = [("Content-Type", f"multipart/form-data; boundary={SDRTRUNK_BOUNDARY}"), ("User-Agent", "sdrtrunk")]
     if second_content_type:
         headers.append(("Content-Type", "audio/mpeg"))
     return headers

@@ -19,9 +19,7 @@ def test_key_entries_hold_only_the_digest_and_round_trip() -> None:
     assert key not in entry
     assert entry == f"{hashlib.sha256(key.encode()).hexdigest()}:countyfire,metro"
     [parsed] = parse_keys(entry)
-    assert parsed == ApiKey(
-        hashlib.sha256(key.encode()).hexdigest(), frozenset({"countyfire", "metro"})
-    )
+    assert parsed == ApiKey(hashlib.sha256(key.encode()).hexdigest(), frozenset({"countyfire", "metro"}))
     assert KeyRing([parsed]).lookup(key) == parsed
     assert KeyRing([parsed]).lookup(key + "x") is None
     assert KeyRing([parsed]).lookup("") is None
@@ -54,11 +52,7 @@ def test_short_keys_and_odd_system_names_are_refused() -> None:
 def test_settings_from_env() -> None:
     entry = key_entry("k" * 32, ["metro"])
     settings = UploadSettings.from_env(
-        {
-            "SCANLAKE_UPLOAD_KEYS": entry,
-            "SCANLAKE_UPLOAD_PORT": "8123",
-            "SCANLAKE_UPLOAD_MAX_AUDIO_S": "120",
-        },
+        {"SCANLAKE_UPLOAD_KEYS": entry, "SCANLAKE_UPLOAD_PORT": "8123", "SCANLAKE_UPLOAD_MAX_AUDIO_S": "120"},
         lake_uri="/tmp/lake-x",
     )
     assert (settings.port, settings.max_audio_s, settings.host) == (8123, 120.0, "127.0.0.1")
@@ -77,9 +71,7 @@ def test_token_bucket_allows_a_burst_then_the_rate() -> None:
     assert [limits.take("k", now=200.0) for _ in range(4)][-1] > 0  # refills to the burst, no more
 
 
-def test_hash_key_command_prints_an_entry_that_admits_the_key(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_hash_key_command_prints_an_entry_that_admits_the_key(capsys: pytest.CaptureFixture[str]) -> None:
     main(["hash-key", "--systems", "metro,countyfire"])
     out = capsys.readouterr().out.splitlines()
     key = out[0].removeprefix("key (give it to the recorder): ")

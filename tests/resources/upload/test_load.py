@@ -20,16 +20,12 @@ CLIENTS = 8
 
 
 @pytest.mark.timeout(180)
-def test_200_uploads_from_8_clients_all_land(
-    settings: UploadSettings, lake: LakeLocation, upload_key: str
-) -> None:
+def test_200_uploads_from_8_clients_all_land(settings: UploadSettings, lake: LakeLocation, upload_key: str) -> None:
     loaded = settings.model_copy(update={"rate_per_s": 1000.0, "rate_burst": 1000})
     calls = [
         TrunkRecorderCall(
-            audio=wav_bytes(1.0 + (i % 5) * 0.25, tone_hz=300 + i),
-            api_key=upload_key,
-            talkgroup=1000 + i % 40,
-            start_time=1_700_000_000 + i,
+            audio=wav_bytes(1.0 + (i % 5) * 0.25, tone_hz=300 + i), api_key=upload_key,
+            talkgroup=1000 + i % 40, start_time=1_700_000_000 + i,
         )  # fmt: skip
         for i in range(UPLOADS)
     ]
@@ -47,11 +43,7 @@ def test_200_uploads_from_8_clients_all_land(
 
         started = time.monotonic()
         with ThreadPoolExecutor(CLIENTS) as pool:
-            statuses = [
-                s
-                for share in pool.map(client, [calls[i::CLIENTS] for i in range(CLIENTS)])
-                for s in share
-            ]
+            statuses = [s for share in pool.map(client, [calls[i::CLIENTS] for i in range(CLIENTS)]) for s in share]
         elapsed_s = time.monotonic() - started
 
     assert statuses == [200] * UPLOADS

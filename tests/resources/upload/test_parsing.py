@@ -63,9 +63,7 @@ def test_rdio_fields_read_as_rdio_scanner_reads_them() -> None:
 
 def test_a_stray_non_utf8_byte_does_not_reject_a_call() -> None:
     # old trunk-recorder builds assigned the talkgroup number to talkgroupGroup's std::string
-    upload = parse_call_upload(
-        _parts(talkgroupGroup=b"\xd2", talkgroup="1234", systemLabel="x", dateTime="1700000000")
-    )
+    upload = parse_call_upload(_parts(talkgroupGroup=b"\xd2", talkgroup="1234", systemLabel="x", dateTime="1700000000"))
     assert upload.details["talkgroup_group"] == "\ufffd"
 
 
@@ -73,9 +71,7 @@ def test_missing_fields_report_as_rdio_scanner_does() -> None:
     with pytest.raises(IncompleteCall, match="no talkgroup"):
         parse_call_upload(_parts(key="k", system="5", test="1")).check_complete()
     with pytest.raises(IncompleteCall, match="no audio"):
-        parse_call_upload(
-            _parts(talkgroup="1", system="5", dateTime="1700000000", audio=b"RIFF")
-        ).check_complete()
+        parse_call_upload(_parts(talkgroup="1", system="5", dateTime="1700000000", audio=b"RIFF")).check_complete()
 
 
 @pytest.mark.parametrize(

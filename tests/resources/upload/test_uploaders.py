@@ -62,10 +62,7 @@ def test_trunk_recorder_plugin_wav_upload_lands_as_the_call_it_describes(service
 def test_trunk_recorder_plugin_compressed_m4a_upload(service: Service) -> None:
     audio = encoded(3.0, "m4a")
     call = TrunkRecorderCall(
-        audio=audio,
-        audio_name="1234-1700000000_851012500-call_12.m4a",
-        audio_type="audio/mp4",
-        api_key=service.key,
+        audio=audio, audio_name="1234-1700000000_851012500-call_12.m4a", audio_type="audio/mp4", api_key=service.key
     )
     reply = _post_plugin(service, call)
 
@@ -83,12 +80,7 @@ def test_real_libcurl_multipart_is_accepted(service: Service, tmp_path: Path) ->
     path = tmp_path / call.audio_name
     path.write_bytes(audio)
 
-    done = subprocess.run(
-        curl_command(call, path, f"{service.url}/api/call-upload"),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = subprocess.run(curl_command(call, path, f"{service.url}/api/call-upload"), capture_output=True, text=True, timeout=60)
 
     assert done.stdout == f"{IMPORTED}\n200", done.stderr
     [(meta, stored, _)] = service.landed()
@@ -127,9 +119,7 @@ def test_sdrtrunk_connection_test_sees_rdio_scanners_answer(service: Service) ->
     """SDRTrunk's "test" posts key, system and test=1, and counts a reply starting with
     "incomplete call data: no talkgroup" as a working server."""
     body = sdrtrunk_body([("key", service.key), ("system", "5"), ("test", "1")])
-    reply = httpx.post(
-        f"{service.url}/api/call-upload", headers=sdrtrunk_headers(False), content=body
-    )
+    reply = httpx.post(f"{service.url}/api/call-upload", headers=sdrtrunk_headers(False), content=body)
 
     assert reply.text.lower().startswith("incomplete call data: no talkgroup")
     assert service.stored_objects() == []
@@ -148,12 +138,7 @@ def test_sdrtrunk_mp3_upload_with_its_second_content_type_header(service: Servic
     assert "Call imported successfully." in reply.text and reply.status_code == 200
     [(meta, stored, ext)] = service.landed()
     assert (stored, ext) == (audio, "mp3")
-    assert (meta.system, meta.talkgroup, meta.freq_hz, meta.talkgroup_tag) == (
-        "STATEWIDE P25",
-        52198,
-        None,
-        "TAC 2",
-    )
+    assert (meta.system, meta.talkgroup, meta.freq_hz, meta.talkgroup_tag) == ("STATEWIDE P25", 52198, None, "TAC 2")
     assert meta.units == (Unit(1904),)
     assert meta.duration_s == pytest.approx(2.0, abs=0.1)
 
@@ -173,10 +158,7 @@ def test_racing_copies_of_one_call_all_succeed_as_one_call(service: Service) -> 
     """A recorder that times out and resends while the first copy is still being stored."""
     call = TrunkRecorderCall(audio=wav_bytes(1.0), api_key=service.key)
     replies: list[httpx.Response] = []
-    threads = [
-        threading.Thread(target=lambda: replies.append(_post_plugin(service, call)))
-        for _ in range(6)
-    ]
+    threads = [threading.Thread(target=lambda: replies.append(_post_plugin(service, call))) for _ in range(6)]
     for t in threads:
         t.start()
     for t in threads:
