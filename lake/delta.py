@@ -92,10 +92,19 @@ def read(
         filters = [
             (col, "in", [_partition_value(v) for v in values]) for col, values in partitions.items()
         ]
-    table = open_table(location, spec).to_pyarrow_table(
-        columns=list(columns) if columns else None, filters=filters
+    delta_table = open_table(location, spec)
+    present = set(delta_table.schema().to_arrow().names)
+    wanted = list(columns) if columns else spec.columns
+    table = delta_table.to_pyarrow_table(
+        columns=[c for c in wanted if c in present], filters=filters
     )
-    return table
+    # a column registered after the table was written reads as nulls until a merge adds it
+    for name in wanted:
+        if name not in present and name in spec.schema.names:
+            table = table.append_column(
+                spec.schema.field(name), pa.nulls(table.num_rows, spec.schema.field(name).type)
+            )
+    return table.select(wanted) if columns else table
 
 
 def keys(
@@ -127,6 +136,8 @@ def merge(
             predicate=_merge_predicate(spec, data),
             source_alias="s",
             target_alias="t",
+            # a nullable column registered after the table was created joins it here
+            merge_schema=True,
             streamed_exec=False,
         )
         if update:

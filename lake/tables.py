@@ -175,6 +175,9 @@ TRANSCRIPTS = _spec(
         _f("compression_ratio", pa.float64()),
         _f("confidence", pa.float64()),
         _f("flags", pa.list_(pa.string())),
+        # the text is in doubt as a whole (a loop or an echoed prompt survived the re-decodes):
+        # later layers read no places from it. Null in rows written before the column existed.
+        _f("hallucinated", pa.bool_()),
         _f("processing_ms", pa.float64()),
         _f("transcribed_at", UTC_TS, False),
     ],

@@ -66,6 +66,7 @@ def build_resources() -> dict[str, Any]:
                 vad_method="SCANLAKE_ASR_VAD",
                 align_model="SCANLAKE_ASR_ALIGN_MODEL",
                 model_dir="SCANLAKE_ASR_MODEL_DIR",
+                model_cache_dir="SCANLAKE_ASR_CACHE_DIR",
                 gazetteer_csv="SCANLAKE_GAZETTEER_CSV",
             ),
             **_int_kw(batch_size="SCANLAKE_ASR_BATCH_SIZE"),

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from lake import LakeLocation
 from resources.lake import LakeResource
+
+# Tests run the small tier: its transcripts are what the assertions were written against,
+# and it is about half base's cost (the default tier). Processes the tests start inherit it.
+os.environ.setdefault("SCANLAKE_ASR_MODEL", "tiny.en")
 
 
 @pytest.fixture

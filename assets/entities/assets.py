@@ -57,7 +57,8 @@ def entities(
     each transcript by a spaCy pipeline for radio speech. Each row has the raw and
     normalized text, its character span, its start and end time in the call audio (from
     ``transcript_words``) and a confidence. Street and town names come from the gazetteer.
-    Incremental: only new or changed transcripts are read."""
+    Incremental: only new or changed transcripts are read. A transcript flagged
+    ``hallucinated`` (a loop or an echoed prompt survived its re-decodes) yields nothing."""
     day = dt.date.fromisoformat(context.partition_key)
     settings = config.settings(lake.location)
     summary = extract_partition(lake.location, day, extractor_for(settings))
@@ -66,6 +67,7 @@ def entities(
             "transcripts_extracted": summary.extracted,
             "entities_written": summary.entities,
             "stale_entities_removed": summary.stale_removed,
+            "hallucinated_transcripts_skipped": summary.hallucinated,
             "per_label": dg.MetadataValue.json(dict(summary.per_label)),
             "extractor_version": settings.version,
             "vocabulary_streets": len(settings.streets),

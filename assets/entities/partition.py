@@ -30,6 +30,7 @@ class ExtractionSummary:
     extracted: int = 0
     entities: int = 0
     stale_removed: int = 0
+    hallucinated: int = 0  # transcripts whose text is in doubt: nothing read from them
     per_label: Counter[str] = field(default_factory=Counter)
 
 
@@ -55,7 +56,7 @@ def pending_transcripts(location: LakeLocation, day: dt.date, version: str) -> p
     transcripts = delta.read(
         location,
         TRANSCRIPTS,
-        columns=["call_uid", "model_id", "text", "transcribed_at"],
+        columns=["call_uid", "model_id", "text", "hallucinated", "transcribed_at"],
         partitions={"call_date": [day]},
     )
     done = delta.read(
@@ -117,12 +118,18 @@ def extract_partition(
         return summary
     keys = list(zip(todo["call_uid"].to_pylist(), todo["model_id"].to_pylist(), strict=True))
     words = words_by_transcript(location, day, set(keys))
-    texts = todo["text"].to_pylist()
+    # A looping or prompt-echoing decode may have replaced the speech it sat on: its words
+    # are not read at all (an address in them would be geocoded from invented text). It is
+    # still marked extracted, with no entities, so a better transcript replaces it cleanly.
+    doubtful = [bool(h) for h in todo["hallucinated"].to_pylist()]
+    summary.hallucinated = sum(doubtful)
+    texts = ["" if d else t for t, d in zip(todo["text"].to_pylist(), doubtful, strict=True)]
     now = dt.datetime.now(dt.UTC)
     rows: list[dict[str, object]] = []
     marks: list[dict[str, object]] = []
     results = extractor.extract_many(
-        (text, words.get(key, [])) for text, key in zip(texts, keys, strict=True)
+        (text, [] if d else words.get(key, []))
+        for text, key, d in zip(texts, keys, doubtful, strict=True)
     )
     for (uid, model), at, found in zip(
         keys, todo["transcribed_at"].to_pylist(), results, strict=True

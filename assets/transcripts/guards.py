@@ -23,6 +23,10 @@ IMPLAUSIBLE_RATE = "implausible_rate"
 LOW_CONFIDENCE = "low_confidence"
 HALLUCINATION_FLAGS = (REPETITION_LOOP, PHANTOM_PHRASE, PROMPT_ECHO, IMPLAUSIBLE_RATE)
 RETRY_FLAGS = frozenset({NO_SPEECH, *HALLUCINATION_FLAGS})
+# Flags that leave the whole text in doubt, not just the words they removed: a loop or an
+# echoed prompt replaces the speech it sat on ("Redpond, Redpond, ..." where an address was
+# said), so no place is read from such a transcript. A phantom credit is cut out cleanly.
+DOUBTFUL_TEXT_FLAGS = frozenset({REPETITION_LOOP, PROMPT_ECHO, IMPLAUSIBLE_RATE})
 
 # Whisper's well-known inventions on silence: credits and sign-offs of the web videos it
 # was trained on. None is plausible radio traffic, wherever it appears in a call.
@@ -55,6 +59,11 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 class GuardOptions:
     loop_min_repeats: int = 3  # a phrase of 2+ words said this many times in a row
     loop_min_repeats_single: int = 5  # a single word said this many times in a row
+    # ... or this many, for a word of ``long_word_chars`` letters or more: a short word may
+    # be said again and again ("no, no, no"), a name is not ("Redpond Redpond Redpond
+    # Redpond" was a whole decode); "Mayday, mayday, mayday" stays speech.
+    loop_min_repeats_long_word: int = 4
+    long_word_chars: int = 5
     loop_max_ngram: int = 8
     solo_phantom_max_probability: float = 0.6
     prompt_echo_min_words: int = 6
@@ -67,6 +76,11 @@ class GuardOptions:
     # radio speech runs at 2-3 words/s.
     min_words_per_s: float = 1.0
     sparse_min_speech_s: float = 3.0  # shorter speech may be one slow "10-4"
+
+
+def hallucinated(flags: Sequence[str]) -> bool:
+    """The transcript's text is in doubt as a whole (see ``DOUBTFUL_TEXT_FLAGS``)."""
+    return bool(DOUBTFUL_TEXT_FLAGS & set(flags))
 
 
 def normalize_word(word: str) -> str:
@@ -98,7 +112,10 @@ def find_loops(keys: Sequence[str], opts: GuardOptions) -> list[tuple[int, int]]
             reps = 1
             while keys[i + reps * n : i + (reps + 1) * n] == gram:
                 reps += 1
-            needed = opts.loop_min_repeats_single if n == 1 else opts.loop_min_repeats
+            needed = opts.loop_min_repeats
+            if n == 1:
+                long = len(gram[0]) >= opts.long_word_chars
+                needed = opts.loop_min_repeats_long_word if long else opts.loop_min_repeats_single
             if reps >= needed and (best is None or (reps - 1) * n > best[1] - best[0]):
                 best = (i + n, i + reps * n)
         if best:

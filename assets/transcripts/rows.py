@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from assets.transcripts.audio import UNREADABLE_AUDIO
+from assets.transcripts.guards import hallucinated
 from assets.transcripts.transcribe import CallTranscript
 from lake.tables import TRANSCRIPT_WORDS, TRANSCRIPTS, conform
 from resources.asr.models import ModelIdentity
@@ -101,6 +102,7 @@ def transcript_rows(
                     "compression_ratio": r.compression_ratio,
                     "confidence": r.confidence,
                     "flags": list(r.flags),
+                    "hallucinated": hallucinated(r.flags),
                     "processing_ms": r.processing_ms,
                     "transcribed_at": now,
                 }

@@ -132,10 +132,43 @@ def transcribe_calls(
                 ):
                     states[i].words, states[i].no_speech = words, no_speech
 
+    if packing.retry:
+        _redecode_loops(engine, calls, states, packing, guard_options)
     return [
         _finish(call, state, engine, guard_options)
         for call, state in zip(calls, states, strict=True)
     ]
+
+
+def _redecode_loops(
+    engine: WhisperEngine,
+    calls: Sequence[CallAudio],
+    states: list[_State],
+    packing: PackingOptions,
+    opts: g.GuardOptions,
+) -> None:
+    """A call still looping (or echoing its prompt) after the retries above, or decoded
+    alone from the start, is decoded once more alone, without its prompt (a loop often
+    starts on a prompt word: "Redpond, Redpond, ...") and with repeated n-grams banned. The
+    better decode is kept; one still looping is left flagged as ``hallucinated``."""
+    suspects = [
+        i
+        for i, s in enumerate(states)
+        if s.pieces
+        and g.hallucinated(
+            g.apply_guards(s.joined(), s.speech_s, None, calls[i].vocabulary, opts)[1]
+        )
+    ]
+    before = {i: (states[i].words, states[i].no_speech) for i in suspects}
+    for i in suspects:
+        states[i].words, states[i].no_speech = {}, []
+        states[i].shared, states[i].retried = False, True
+    _decode(engine, calls, states, suspects, packing, False, fallback=True, prompted=False)
+    for i, (words, no_speech) in before.items():
+        if _badness(words, states[i], calls[i], opts) < _badness(
+            states[i].words, states[i], calls[i], opts
+        ):
+            states[i].words, states[i].no_speech = words, no_speech
 
 
 def _suspect(state: _State, call: CallAudio, opts: g.GuardOptions, sparse: bool) -> bool:
@@ -164,10 +197,11 @@ def _decode(
     packing: PackingOptions,
     pack_calls: bool,
     fallback: bool = False,
+    prompted: bool = True,
 ) -> None:
     groups: dict[str | None, list[int]] = {}
     for i in indices:
-        groups.setdefault(calls[i].vocabulary, []).append(i)
+        groups.setdefault(calls[i].vocabulary if prompted else None, []).append(i)
     audios = [c.audio for c in calls]
     for vocabulary, members in groups.items():
         pieces = [p for i in members for p in states[i].pieces]

@@ -14,7 +14,8 @@ work on the machine hits all of them alike. Same Whisper weights (tiny.en, int8)
 came back with too few words for their speech (the guards' ``min_words_per_s``).
 
 Usage: ``uv run python -m bench.asr [--calls 120] [--seed 11] [--rounds 2] [--out DIR]
-[--beam N] [--vad silero|pyannote] [--unpacked] [--dense-only]``
+[--beam N] [--vad silero|pyannote] [--unpacked] [--dense-only] [--model TIER]
+[--short-encoder] [--town autauga|wexmoor|generated-SEED]``
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ COLUMNS = [
     "path",
     "audio s/s",
     "x (a)",
+    "CPU s",
+    "x (a) CPU",
     "WER %",
     "Δ WER",
     "retried",
@@ -84,8 +87,11 @@ def main() -> None:
         "--rounds", type=int, default=2, help="best time of this many runs per path"
     )
     parser.add_argument(
-        "--out", type=Path, default=Path(tempfile.gettempdir()) / "scanlake-bench-asr"
+        "--town",
+        default="autauga",
+        help="simulated county: autauga (the rules' own), wexmoor or generated-SEED (held out)",
     )
+    parser.add_argument("--out", type=Path, default=None, help="corpus folder")
     parser.add_argument(
         "--beam", type=int, default=DecodeOptions.beam_size, help="beam for (b) and (c)"
     )
@@ -99,25 +105,36 @@ def main() -> None:
         "--unpacked", action="store_true", help="also run (b) with one call per window"
     )
     parser.add_argument(
+        "--model", default=ModelSpec.model, help="tier or faster-whisper name, for every path"
+    )
+    parser.add_argument(
+        "--short-encoder",
+        action="store_true",
+        help="also run (b) and (c) encoding only each window's audio, not a padded 30 s",
+    )
+    parser.add_argument(
         "--dense-only",
         action="store_true",
         help="also run (b) and (c) without re-decoding calls left with too few words",
     )
     args = parser.parse_args()
+    if args.out is None:
+        suffix = "" if args.town == "autauga" else f"-{args.town}"
+        args.out = Path(tempfile.gettempdir()) / f"scanlake-bench-asr{suffix}"
 
     console.print(
         f"simulating and normalizing {args.calls} calls (seed {args.seed}) in {args.out} ..."
     )
-    corpus = build(args.calls, args.seed, args.out)
+    corpus = build(args.calls, args.seed, args.out, args.town)
     audio_s = sum(c.duration_s for c in corpus.calls)
     console.print(
         f"{len(corpus.calls)} calls, {audio_s:.0f} s of normalized audio ({sum(c.silent for c in corpus.calls)} "
         f"silent; {corpus.quarantined} refused by the audio layer); {os.cpu_count()} cores"
     )
-    whisperx_default = load(ModelSpec(vad_method="pyannote")).pipeline
-    engine = WhisperEngine.load(
-        ModelSpec(vad_method=args.vad), dataclasses.replace(DecodeOptions(), beam_size=args.beam)
-    )
+    whisperx_default = load(ModelSpec(model=args.model, vad_method="pyannote")).pipeline
+    spec = ModelSpec(model=args.model, vad_method=args.vad)
+    options = dataclasses.replace(DecodeOptions(), beam_size=args.beam)
+    engine = WhisperEngine.load(spec, options)
     prompts = call_prompts(
         corpus.raw_table(), Vocabulary(streets=gazetteer_streets(corpus.gazetteer_csv))
     )
@@ -134,6 +151,14 @@ def main() -> None:
         paths["(b') batched, one call per window"] = lambda: asset_path(
             engine, corpus, {}, pack=False
         )
+    if args.short_encoder:
+        short = WhisperEngine.load(spec, dataclasses.replace(options, min_encode_s=10.0))
+        paths["(bs) (b), encoder over the window's audio (min 10 s)"] = lambda: asset_path(
+            short, corpus, {}
+        )
+        paths["(cs) (c), encoder over the window's audio (min 10 s)"] = lambda: asset_path(
+            short, corpus, prompts
+        )
     if args.dense_only:
         # a rate no decode falls below: only flagged calls are decoded again, as before
         dense = GuardOptions(min_words_per_s=0.0)
@@ -144,14 +169,21 @@ def main() -> None:
             engine, corpus, prompts, guards=dense
         )
     wall: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     outputs: dict[str, list] = {}
     for r in range(args.rounds):
         for name, run in paths.items():
-            start = time.perf_counter()
+            # CPU seconds of this process (every thread): what a path costs, even when other
+            # work on a shared machine stretches its wall time
+            start, cpu_start = time.perf_counter(), time.process_time()
             outputs[name] = run()
-            took = time.perf_counter() - start
+            took, used = time.perf_counter() - start, time.process_time() - cpu_start
             wall[name] = min(wall.get(name, took), took)
-            console.print(f"round {r + 1}: {name}: {took:.1f} s ({audio_s / took:.1f} audio s/s)")
+            cpu[name] = min(cpu.get(name, used), used)
+            console.print(
+                f"round {r + 1}: {name}: {took:.1f} s, {used:.1f} CPU s "
+                f"({audio_s / took:.1f} audio s/s); load {os.getloadavg()[0]:.1f}"
+            )
 
     base = next(iter(paths))
     base_wer = wer(corpus.calls, _texts(outputs[base]))
@@ -167,6 +199,8 @@ def main() -> None:
                 name,
                 audio_s / wall[name],
                 wall[base] / wall[name],
+                cpu[name],
+                cpu[base] / cpu[name],
                 w,
                 w - base_wer,
                 "-" if plain else str(sum(t.retried for t in result)),
@@ -177,7 +211,7 @@ def main() -> None:
             ]
         )
     title = (
-        f"ASR on {len(corpus.calls)} simulated calls ({audio_s:.0f} s): tiny.en int8; (b), (c): VAD {args.vad}, "
+        f"ASR on {len(corpus.calls)} simulated calls of {args.town} ({audio_s:.0f} s): {args.model} int8; (b), (c): VAD {args.vad}, "
         f"beam {args.beam}; best of {args.rounds}"
     )
     print_table(title, COLUMNS, rows)

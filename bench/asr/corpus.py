@@ -68,14 +68,16 @@ class Corpus:
         )
 
 
-def build(calls: int, seed: int, out: Path) -> Corpus:
-    """Simulate (once per folder, seed and size) and normalize the corpus."""
+def build(calls: int, seed: int, out: Path, town: str = "autauga") -> Corpus:
+    """Simulate (once per folder, seed, size and town) and normalize the corpus."""
     from resources.simulator.simulate import simulate
 
     marker = out / "bench-asr.json"
-    wanted = {"calls": calls, "seed": seed}
+    wanted: dict[str, object] = {"calls": calls, "seed": seed}
+    if town != "autauga":  # the marker of an Autauga corpus written before towns existed
+        wanted["town"] = town
     if not (marker.exists() and json.loads(marker.read_text()) == wanted):
-        simulate(calls, seed, out)
+        simulate(calls, seed, out, town=town)
         marker.write_text(json.dumps(wanted))
     kept, refused = [], 0
     for row in pq.read_table(out / "ground_truth.parquet").to_pylist():

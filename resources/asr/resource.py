@@ -27,7 +27,13 @@ class TranscriberResource(ConfigurableResource):
     # Defaults come from the dataclasses the pure code takes, so each lives in one place.
     model: str = Field(
         default=ModelSpec.model,
-        description="faster-whisper size name, hub id or CTranslate2 dir; empty = shipped tiny.en",
+        description="a packaged tier (tiny.en, base; empty = the default tier) or any "
+        "faster-whisper size name, hub id or CTranslate2 dir",
+    )
+    model_cache_dir: str | None = Field(
+        default=ModelSpec.cache_dir,
+        description="Where packaged tiers split across packages are joined; "
+        "empty = $XDG_CACHE_HOME/scanlake/models",
     )
     device: str = Field(default=ModelSpec.device, description="cpu or cuda")
     device_index: int = Field(default=ModelSpec.device_index, description="GPU index on cuda")
@@ -99,6 +105,7 @@ class TranscriberResource(ConfigurableResource):
             vad_offset=self.vad_offset,
             align_model=self.align_model,
             model_dir=self.model_dir,
+            cache_dir=self.model_cache_dir or None,
             offline=self.offline,
         )
 

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 
 import pyarrow as pa
@@ -91,3 +92,15 @@ def test_conform_rejects_missing_required_column_and_fills_nullable():
 
 def test_missing_table_reads_empty_with_schema(lake):
     assert delta.read(lake, RAW_CALLS).schema == RAW_CALLS.schema
+
+
+def test_a_column_registered_later_reads_as_null_then_joins_on_merge(lake):
+    old_schema = RAW_CALLS.schema.remove(RAW_CALLS.schema.get_field_index("duration_s"))
+    older = dataclasses.replace(RAW_CALLS, schema=old_schema)
+    delta.merge(lake, older, raw_calls(2).drop_columns(["duration_s"]))
+    assert delta.read(lake, RAW_CALLS, ["call_uid", "duration_s"])["duration_s"].to_pylist() == [
+        None,
+        None,
+    ]
+    delta.merge(lake, RAW_CALLS, raw_calls(3))
+    assert sorted(delta.read(lake, RAW_CALLS)["duration_s"].to_pylist()) == [3.5, 3.5, 3.5]

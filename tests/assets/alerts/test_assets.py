@@ -70,7 +70,11 @@ def materialize(lake_resource, config_path, tags=None, **settings):
     result = dg.materialize(
         [alerts, alert_deliveries, deliveries_not_stuck],
         partition_key=day,
-        resources={"lake": lake_resource, "notifier": notifier, "transcriber": TranscriberResource()},
+        resources={
+            "lake": lake_resource,
+            "notifier": notifier,
+            "transcriber": TranscriberResource(model="tiny.en"),
+        },
         tags=tags or {},
     )
     assert result.success

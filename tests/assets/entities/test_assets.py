@@ -9,8 +9,14 @@ import pyarrow as pa
 import pytest
 
 from assets.entities.assets import entities, entity_counts_per_type, entity_spans_match_transcripts
+from assets.transcripts.guards import apply_guards
+from assets.transcripts.rows import transcript_rows, word_rows
+from assets.transcripts.scoring import text_of
+from assets.transcripts.transcribe import CallTranscript
 from lake import LakeLocation, delta
 from lake.tables import ENTITIES, ENTITY_EXTRACTIONS, GAZETTEER, TRANSCRIPT_WORDS, TRANSCRIPTS
+from resources.asr.models import ModelIdentity
+from resources.asr.words import WordTiming
 from resources.geocoding.gazetteer_files import load_gazetteer_file
 from resources.lake import LakeResource
 
@@ -164,3 +170,43 @@ def test_the_gazetteer_numbers_confirm_a_misheard_house_number(
     rows = delta.read(lake, ENTITIES).to_pylist()
     [address] = [r for r in rows if r["label"] == "ADDRESS"]
     assert (address["text"], address["normalized"]) == ("390 Hickory Street", "319 HICKORY ST")
+
+
+def test_a_looping_transcript_is_never_read_for_places(
+    lake: LakeLocation, lake_resource: LakeResource, tmp_path
+) -> None:
+    """Planted loop text through the real guards and row builder: the transcript is
+    flagged ``hallucinated`` and the entities asset reads nothing from it, while a clean
+    transcript with the same address is read."""
+    delta.merge(lake, GAZETTEER, load_gazetteer_file(gazetteer_csv(tmp_path)))
+    spoken = " Engine 12, respond to 1220 Oak Street"
+    looping = spoken + " Redpond," * 8
+    results = []
+    for uid, text in (("county-1001-7", looping), ("county-1001-8", spoken)):
+        timed = [
+            WordTiming(" " + w, 0.4 * i, 0.4 * i + 0.35, 0.8, -0.2, 1)
+            for i, w in enumerate(text.split())
+        ]
+        kept, flags = apply_guards(timed, speech_s=6.0, no_speech_prob=0.01)
+        results.append(
+            CallTranscript(
+                uid, text_of(kept), "en", tuple(kept), -0.2, 0.01, None, 0.8, tuple(flags), 1.0, 6.0
+            )
+        )
+    at = dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC)
+    rows = transcript_rows(
+        results, {r.call_uid: DAY for r in results}, ModelIdentity("tiny.en", "t"), at
+    )
+    assert rows["hallucinated"].to_pylist() == [True, False]
+    delta.merge(lake, TRANSCRIPTS, rows)
+    delta.merge(
+        lake, TRANSCRIPT_WORDS, word_rows(results, {r.call_uid: DAY for r in results}, "tiny.en")
+    )
+
+    result = run(lake_resource)
+    assert result.success
+    found = {(r["call_uid"], r["label"]) for r in delta.read(lake, ENTITIES).to_pylist()}
+    assert ("county-1001-8", "ADDRESS") in found
+    assert not {label for uid, label in found if uid == "county-1001-7"}
+    meta = result.asset_materializations_for_node("entities")[0].metadata
+    assert meta["hallucinated_transcripts_skipped"].value == 1

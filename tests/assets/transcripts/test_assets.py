@@ -117,7 +117,7 @@ def test_transcripts_end_to_end_incremental_and_rerun_on_new_audio(lake, lake_re
     )
     delta.merge(lake, TRANSCRIPT_WORDS, word_rows([old], {"engine": DAY}, "base.en"))
 
-    transcriber = TranscriberResource()
+    transcriber = TranscriberResource(model="tiny.en")
     result = run(lake_resource, transcriber)
     meta = result.asset_materializations_for_node("transcribe_calls")[0].metadata
     assert meta["calls_pending"].value == 4 and meta["calls_transcribed"].value == 4

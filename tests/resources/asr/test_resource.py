@@ -9,7 +9,7 @@ def test_defaults_are_the_pure_codes_defaults():
     assert r.spec() == ModelSpec()
     assert r.decode_options() == DecodeOptions()
     assert r.packing() == PackingOptions()
-    assert r.model_id == "tiny.en"  # known without loading the model
+    assert r.model_id == "base"  # the default tier, known without joining or loading it
 
 
 def test_settings_reach_the_model_spec_and_the_id():
