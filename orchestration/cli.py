@@ -243,6 +243,39 @@ def worker(
     resident.serve(runner.dagster_instance(), socket, say=console.print, warm=warm)
 
 
+@app.command("celery-worker")
+def celery_worker(
+    queue: Annotated[list[str], typer.Option(help="Queue to take steps from: asr or default (repeatable).")],
+    concurrency: Annotated[int, typer.Option(help="Steps at once: 1 runs them one by one (pool solo), more in threads.")] = 1,
+    name: Annotated[str | None, typer.Option(help="Worker name (default: the queues, at this host).")] = None,
+    loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
+) -> None:
+    """Run a Celery worker for the Celery executor's steps, with the models its queues need
+    loaded once (broker from SCANLAKE_CELERY_BROKER_URL)."""
+    import sys
+
+    # The same worker ``dagster-celery worker start -A orchestration.celery_worker -q QUEUE``
+    # starts, executed in place of this process so a signal reaches Celery itself. Never
+    # prefork: delta-rs panics in forked children.
+    args = [
+        str(Path(sys.executable).parent / "celery"),
+        "-A",
+        "orchestration.celery_worker",
+        "worker",
+        "--pool",
+        "solo" if concurrency == 1 else "threads",
+        "--concurrency",
+        str(concurrency),
+        "--prefetch-multiplier=1",
+        "--loglevel",
+        loglevel,
+        "-n",
+        f"{name or '-'.join(queue)}@%h",
+        *[arg for q in queue for arg in ("-Q", q)],
+    ]
+    os.execv(args[0], args)
+
+
 @app.command()
 def live(
     port: Annotated[int, typer.Option(help="Dagster UI port.")] = 3000,

@@ -33,6 +33,7 @@ from dagster._utils.hosted_user_process import recon_job_from_origin
 from dagster._utils.interrupts import capture_interrupts, setup_interrupt_handlers
 
 from orchestration.launcher import WORKER_TAG, default_socket
+from orchestration.warm import warm_up
 
 Say = Callable[[str], None]
 
@@ -62,22 +63,6 @@ class _Handler(socketserver.StreamRequestHandler):
         else:
             answer = {"ok": False, "error": f"unknown request {message!r:.200}"}
         self.wfile.write(json.dumps(answer).encode() + b"\n")
-
-
-def warm_up(say: Say) -> None:
-    """Import the code location and load the models its live runs use, before the first
-    run asks for them."""
-    t0 = time.perf_counter()
-    from assets.entities.assets import EntitiesConfig
-    from assets.entities.extract import extractor_for
-    from orchestration.definitions import defs
-
-    resources = defs.resources
-    with dg.build_resources({k: resources[k] for k in ("transcriber", "lake")}) as built:
-        built.transcriber.engine()
-        say(f"ASR model {built.transcriber.model_id} loaded ({built.transcriber.device})")
-        extractor_for(EntitiesConfig().settings(built.lake.location))
-    say(f"warm in {time.perf_counter() - t0:.1f} s")
 
 
 def recover(instance: dg.DagsterInstance, say: Say) -> int:
