@@ -6,6 +6,7 @@ stay loaded from one step to the next."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from celery import signals
@@ -28,15 +29,19 @@ app = make_app(
 )
 execute_plan = create_task(app)
 _log = get_task_logger("scanlake.celery_worker")
-_FORK_FREE_POOL_MODULES = ("celery.concurrency.solo", "celery.concurrency.thread")
+# Solo runs each task in the worker's own process: no fork (delta-rs), no threads (Dagster
+# steps in threads of one process deadlock on the logging lock).
+_SAFE_POOL = "celery.concurrency.solo"
 
 
 @signals.celeryd_after_setup.connect
 def _check_pool_and_warm(sender: str, instance: Any, conf: Any, **_: Any) -> None:
     pool = getattr(instance.pool_cls, "__module__", str(instance.pool_cls))
-    if pool not in _FORK_FREE_POOL_MODULES:
-        # delta-rs panics in forked children; refuse to start rather than fail every step.
-        raise RuntimeError(f"scanlake workers need --pool solo or threads, not {pool}")
+    if pool != _SAFE_POOL:
+        # Refuse to start rather than fail or hang every step.
+        raise RuntimeError(f"scanlake workers need --pool solo, not {pool}")
+    if os.environ.get(distributed.WARM_ENV) == "0":
+        return
     queues = set(instance.app.amqp.queues.consume_from or ())
     from orchestration.warm import warm_up
 

@@ -13,9 +13,11 @@ broker round trip and the executor's one-second poll, which a run of a handful o
 does not repay. ``SCANLAKE_CELERY_LIVE=true`` sends live steps to Celery too, for a run
 host without the models (the ASR on GPU workers only).
 
-Workers run tasks in their own process (pool ``solo``, or ``threads`` for more than one at
-a time), never in forked children: delta-rs panics in a process forked after its runtime
-started, and Celery's default ``prefork`` pool forks.
+Workers run one task at a time in their own process (pool ``solo``); more steps at once
+means more workers. Never ``prefork``: delta-rs panics in a process forked after its
+runtime started. Never ``threads``: Dagster steps in threads of one process deadlock on
+the logging module's lock (a handler holding its lock writes the event to PostgreSQL,
+whose pool logs), which the concurrency test hit with four threads.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ BROKER_ENV = "SCANLAKE_CELERY_BROKER_URL"
 BACKEND_ENV = "SCANLAKE_CELERY_BACKEND_URL"
 KEY_PREFIX_ENV = "SCANLAKE_CELERY_KEY_PREFIX"
 LIVE_ENV = "SCANLAKE_CELERY_LIVE"
+WARM_ENV = "SCANLAKE_CELERY_WARM"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 DEFAULT_KEY_PREFIX = "scanlake:"
 
