@@ -18,6 +18,7 @@ from pathlib import Path
 import dagster as dg
 import psutil
 import psycopg2
+import redis
 
 from orchestration.runner import INSTANCE_DIR
 
@@ -117,6 +118,9 @@ def cluster(root: Path, postgres_dsn: str, redis_url: str, s3: object, extra_env
         yield made
     finally:
         made.stop()
+        broker = redis.Redis.from_url(redis_url)
+        for key in broker.scan_iter(match=f"{env['SCANLAKE_CELERY_KEY_PREFIX']}*"):
+            broker.delete(key)
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()

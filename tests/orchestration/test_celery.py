@@ -109,7 +109,7 @@ def test_celery_concurrency_four_runs_merge_into_one_partition(deployment: Clust
                        [sims[f"group{i}"], sims[f"group{(i + 1) % RUNS_AT_ONCE}"]])
         for i in range(RUNS_AT_ONCE)
     ]
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + 600  # four run processes start: minutes on a loaded machine
     while _queued(deployment, "default") < RUNS_AT_ONCE:
         assert all(r.poll() is None for r in runs), "a run ended before its first step was queued"
         assert time.monotonic() < deadline, "the four runs never queued their first steps"
