@@ -20,6 +20,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.capacity import measure, traffic
@@ -41,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drain-s", type=float, default=180.0, help="wait for the last calls after the traffic stops")
     parser.add_argument("--sensor-interval-s", type=int, default=1)
     parser.add_argument("--pool", type=int, default=20, help="distinct rendered calls, reused with new times")
+    parser.add_argument(
+        "--burst", type=int, default=0,
+        help="instead of rates: deliver this many calls at once and time the drain (a saturation estimate)",
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the services it started
 
@@ -51,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     say(f"rendering {args.pool} calls of speech ...")
     pool = bench_calls.render(args.pool)
     gazetteer = _gazetteer(args.pool)
+    if args.burst:
+        return _burst(lane, pool, gazetteer, args, say)
     points: list[measure.Point] = []
     for rate in [float(r) for r in args.rates.split(",")]:
         load_before = _load()
@@ -82,6 +89,34 @@ def main(argv: list[str] | None = None) -> int:
         say(_row(p))
     flat = [p for p in points if p.flat]
     say(f"\nhighest flat rate: {flat[-1].calls_per_day if flat else 0} calls/day ({lane.name})")
+    return 0
+
+
+def _burst(lane: Lane, pool: list[bench_calls.BenchCall], gazetteer: Path, args: argparse.Namespace, say: Callable[[str], None]) -> int:
+    """Saturation: every call lands at once; the lane's throughput is calls over the time
+    from the first landing to the last transcript (runs then carry large batches)."""
+    load_before = _load()
+    with started(lane, gazetteer, args.sensor_interval_s) as running:
+        driver = traffic.Driver(running.capture, running.upload_url, running.upload_key, pool, args.upload_every)
+        with measure.watching(running.root / "lake") as seen:
+            driver.deliver(10_000)
+            warm = next(iter(driver.landed))
+            deadline = time.time() + 600
+            while warm not in seen.transcript and time.time() < deadline:
+                time.sleep(1)
+            driver.landed.clear()
+            say(f"[{lane.name}] burst of {args.burst} calls (load {load_before}) ...")
+            for i in range(args.burst):
+                driver.deliver(i)
+            deadline = time.time() + args.drain_s
+            while time.time() < deadline and not set(driver.landed) <= set(seen.transcript):
+                time.sleep(1)
+        costs = measure.step_costs(running.root / "dagster_home")
+    done = [seen.transcript[u] for u in driver.landed if u in seen.transcript]
+    span = max(done) - min(driver.landed.values()) if done else float("inf")
+    per_s = len(done) / span
+    say(f"| {lane.name} | burst | {args.burst} | {len(done)} | {span:.0f} | {per_s:.2f} | {int(per_s * 86400):,} | {load_before} -> {_load()} |")
+    say(_costs(costs, len(done) + 1))
     return 0
 
 
