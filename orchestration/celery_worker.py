@@ -38,8 +38,9 @@ _SAFE_POOL = "celery.concurrency.solo"
 def _check_pool_and_warm(sender: str, instance: Any, conf: Any, **_: Any) -> None:
     pool = getattr(instance.pool_cls, "__module__", str(instance.pool_cls))
     if pool != _SAFE_POOL:
-        # Refuse to start rather than fail or hang every step.
-        raise RuntimeError(f"scanlake workers need --pool solo, not {pool}")
+        # Refuse to start rather than fail or hang every step. SystemExit, because Celery
+        # logs and ignores an exception from a signal handler.
+        raise SystemExit(f"scanlake workers need --pool solo, not {pool}")
     if os.environ.get(distributed.WARM_ENV) == "0":
         return
     queues = set(instance.app.amqp.queues.consume_from or ())

@@ -8,10 +8,12 @@ a fork, which delta-rs cannot survive, nor threads, which deadlock Dagster's log
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -164,14 +166,17 @@ def test_celery_pipeline_routes_transcription_to_the_asr_queue(deployment: Clust
 
 
 @pytest.mark.parametrize("pool", ["processes", "threads"])
-def test_celery_worker_refuses_a_forking_or_threaded_pool(deployment: Cluster, pool: str):
+def test_celery_worker_refuses_a_forking_or_threaded_pool(redis_url: str, pool: str):
     """``prefork`` (alias ``processes``) would run steps in children forked from a process
     whose delta-rs runtime may have started; ``threads`` deadlocks Dagster's logging. The
     worker refuses to start with either."""
     proc = subprocess.run(
         [str(Path(sys.executable).parent / "celery"), "-A", "orchestration.celery_worker", "worker",
          "--pool", pool, "-Q", "nothing-here"],
-        cwd=REPO, env={**deployment.env, "SCANLAKE_CELERY_WARM": "0"}, capture_output=True, timeout=300,
+        cwd=REPO,
+        env={**os.environ, "SCANLAKE_CELERY_BROKER_URL": redis_url, "SCANLAKE_CELERY_WARM": "0",
+             "SCANLAKE_CELERY_KEY_PREFIX": f"scanlake-test-{uuid.uuid4().hex[:8]}:"},
+        capture_output=True, timeout=300,
     )
     assert proc.returncode != 0
     assert b"need --pool solo" in proc.stdout + proc.stderr
