@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import signal
 import socketserver
 import threading
 import time
@@ -163,6 +164,10 @@ def serve(
             try:
                 run_id = runs.get()
             except KeyboardInterrupt:
+                # Stopping: a second signal (SIGTERM to the group, then SIGINT from
+                # ``scanlake live``) must not cut the socket's clean-up short.
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
                 break
             status["running"] = run_id
             t0 = time.perf_counter()
