@@ -299,29 +299,63 @@ def worker(
     resident.serve(runner.dagster_instance(), socket, say=console.print, warm=warm)
 
 
+@app.command("celery-worker")
+def celery_worker(
+    queue: Annotated[list[str], typer.Option(help="Queue to take steps from: asr or default (repeatable).")],
+    name: Annotated[str | None, typer.Option(help="Worker name (default: the queues, at this host).")] = None,
+    warm: Annotated[bool, typer.Option(help="Load the models the queues need before the first step.")] = True,
+    loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
+) -> None:
+    """Run a Celery worker for the Celery executor's steps, one step at a time, with the
+    models its queues need loaded once (broker from SCANLAKE_CELERY_BROKER_URL). For more
+    steps at once, start more workers."""
+    import sys
+
+    from orchestration.distributed import WARM_ENV
+
+    # The same worker ``dagster-celery worker start -A orchestration.celery_worker -q QUEUE
+    # -- --pool solo`` starts, executed in place of this process so a signal reaches Celery
+    # itself. Pool solo: prefork forks (delta-rs panics in forked children) and Dagster
+    # steps in threads of one process deadlock on the logging lock (seen here).
+    os.environ[WARM_ENV] = "1" if warm else "0"
+    args = [
+        str(Path(sys.executable).parent / "celery"),
+        "-A",
+        "orchestration.celery_worker",
+        "worker",
+        "--pool",
+        "solo",
+        "--prefetch-multiplier=1",
+        "--loglevel",
+        loglevel,
+        "-n",
+        f"{name or '-'.join(queue)}@%h",
+        *[arg for q in queue for arg in ("-Q", q)],
+    ]
+    os.execv(args[0], args)
+
+
 @app.command()
 def live(
     port: Annotated[int, typer.Option(help="Dagster UI port.")] = 3000,
 ) -> None:
     """Run scanlake live: the resident worker plus ``dagster dev`` (UI, daemon, sensors) on
-    the instance at DAGSTER_HOME. Stops both on Ctrl-C."""
-    import subprocess
+    the instance at DAGSTER_HOME. Ctrl-C or SIGTERM stops both and everything they started."""
     import sys
 
     from orchestration import runner
+    from orchestration.processes import supervise
 
     runner.dagster_instance()  # writes scanlake's dagster.yaml on first use
     bin_dir = Path(sys.executable).parent
     workspace = Path(__file__).resolve().parents[1] / "workspace.yaml"
-    resident = subprocess.Popen([str(bin_dir / "scanlake"), "worker"])
-    try:
-        dev = subprocess.run(
-            [str(bin_dir / "dagster"), "dev", "-w", str(workspace), "-p", str(port)], check=False
-        )
-    finally:
-        resident.terminate()
-        resident.wait(timeout=30)
-    raise typer.Exit(dev.returncode)
+    code = supervise(
+        [
+            [str(bin_dir / "scanlake"), "worker"],
+            [str(bin_dir / "dagster"), "dev", "-w", str(workspace), "-p", str(port)],
+        ]
+    )
+    raise typer.Exit(code)
 
 
 @app.command("serve-upload")

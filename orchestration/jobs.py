@@ -8,6 +8,7 @@ import dagster as dg
 from dagster._core.storage.tags import PARTITION_NAME_TAG
 
 from assets.raw.lanes import LANE_TAG, LIVE_JOB, LIVE_LANE
+from orchestration import distributed
 
 EVERY_LAYER = dg.AssetSelection.assets("raw_calls").downstream()
 QUALITY_JOB = "quality_checks"
@@ -32,13 +33,15 @@ def build_jobs(layers: Sequence[dg.Definitions]) -> dg.Definitions:
     live = dg.define_asset_job(
         LIVE_JOB,
         selection=EVERY_LAYER.without_checks() | blocking,
-        executor_def=dg.in_process_executor,
+        executor_def=distributed.executor() if distributed.live_enabled() else dg.in_process_executor,
         tags={LANE_TAG: LIVE_LANE},
         description="One micro-batch of new calls through every layer; requested by the sensors.",
     )
     pipeline = dg.define_asset_job(
         "pipeline",
         selection=EVERY_LAYER,
+        # Celery workers when a broker is configured, else local processes (the default).
+        executor_def=distributed.executor() if distributed.enabled() else None,
         description="Every layer and check for one call date: run it over a range in the UI to backfill.",
     )
     quality = dg.define_asset_job(

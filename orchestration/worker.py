@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import signal
 import socketserver
 import threading
 import time
@@ -33,6 +34,7 @@ from dagster._utils.hosted_user_process import recon_job_from_origin
 from dagster._utils.interrupts import capture_interrupts, setup_interrupt_handlers
 
 from orchestration.launcher import WORKER_TAG, default_socket
+from orchestration.warm import warm_up
 
 Say = Callable[[str], None]
 
@@ -62,22 +64,6 @@ class _Handler(socketserver.StreamRequestHandler):
         else:
             answer = {"ok": False, "error": f"unknown request {message!r:.200}"}
         self.wfile.write(json.dumps(answer).encode() + b"\n")
-
-
-def warm_up(say: Say) -> None:
-    """Import the code location and load the models its live runs use, before the first
-    run asks for them."""
-    t0 = time.perf_counter()
-    from assets.entities.assets import EntitiesConfig
-    from assets.entities.extract import extractor_for
-    from orchestration.definitions import defs
-
-    resources = defs.resources
-    with dg.build_resources({k: resources[k] for k in ("transcriber", "lake")}) as built:
-        built.transcriber.engine()
-        say(f"ASR model {built.transcriber.model_id} loaded ({built.transcriber.device})")
-        extractor_for(EntitiesConfig().settings(built.lake.location))
-    say(f"warm in {time.perf_counter() - t0:.1f} s")
 
 
 def recover(instance: dg.DagsterInstance, say: Say) -> int:
@@ -178,6 +164,10 @@ def serve(
             try:
                 run_id = runs.get()
             except KeyboardInterrupt:
+                # Stopping: a second signal (SIGTERM to the group, then SIGINT from
+                # ``scanlake live``) must not cut the socket's clean-up short.
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
                 break
             status["running"] = run_id
             t0 = time.perf_counter()

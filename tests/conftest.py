@@ -53,3 +53,10 @@ def chromium_path() -> str:
     from tests.support.services import ensure_chromium
 
     return ensure_chromium()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    from tests.support.services import ensure_redis
+
+    return ensure_redis()

@@ -7,3 +7,9 @@ LIVE_LANE = "live"
 BATCH_TAG = "scanlake/batch"
 # The job the sensors request: every layer from raw_calls down (orchestration/jobs.py).
 LIVE_JOB = "live"
+# Celery queues (dagster-celery routes a step by this op tag): transcription needs the ASR
+# model and, in production, a GPU, so it has its own queue; every other step goes to the
+# default queue.
+QUEUE_TAG = "dagster-celery/queue"
+ASR_QUEUE = "asr"
+DEFAULT_QUEUE = "default"

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from assets.raw.lanes import ASR_QUEUE, QUEUE_TAG
 from assets.raw.partitions import call_date_partitions
 from assets.transcripts import checks
 from assets.transcripts.partition import table_counts, transcribe_partition
@@ -31,6 +32,8 @@ _COMMON = {
 @dg.multi_asset(
     name="transcribe_calls",
     partitions_def=call_date_partitions,
+    # Under the Celery executor this step goes to the workers that hold the ASR model.
+    op_tags={QUEUE_TAG: ASR_QUEUE},
     specs=[
         dg.AssetSpec(
             "transcripts",

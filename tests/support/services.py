@@ -76,3 +76,37 @@ def ensure_chromium() -> str:
             "Chromium is missing: install Debian's chromium package (apt-get install chromium)"
         )
     return CHROMIUM
+
+
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+# Tests use their own Redis database, and a key prefix per test on top (celery's
+# global_keyprefix), so parallel runs and a deployment on the same server never meet.
+REDIS_TEST_DB = 3
+REDIS_START = [
+    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", str(REDIS_PORT),
+    "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log",
+]
+
+
+def ensure_redis() -> str:
+    """A Redis URL on 127.0.0.1:6379 (the tests' own database), starting the local server
+    if it is installed but stopped."""
+    if not _listening(REDIS_HOST, REDIS_PORT) and shutil.which("redis-server"):
+        for folder in ("/var/lib/redis", "/var/log/redis"):
+            try:
+                Path(folder).mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass  # not ours to create; redis-server then says why it cannot start
+        subprocess.run(REDIS_START, check=False, capture_output=True, timeout=60)
+        for _ in range(30):
+            if _listening(REDIS_HOST, REDIS_PORT):
+                break
+            time.sleep(0.5)
+    if not _listening(REDIS_HOST, REDIS_PORT):
+        _unavailable(
+            "Redis is not running on 127.0.0.1:6379 and could not be started: install it "
+            "(Debian: apt-get install redis-server) or set SCANLAKE_TEST_REDIS_URL to a server you can use"
+        )
+    return os.environ.get(
+        "SCANLAKE_TEST_REDIS_URL", f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_TEST_DB}"
+    )
