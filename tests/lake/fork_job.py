@@ -1,7 +1,5 @@
 """A job for the fork-safety test: two steps writing Delta, on scanlake's executor."""
 
-import os
-
 import dagster as dg
 
 from lake import LakeLocation, delta
@@ -10,9 +8,15 @@ from orchestration.executors import multiprocess
 from tests.lake.rows import raw_calls
 
 
+class LakeConfig(dg.Config):
+    # Run config, not an environment variable: a forkserver started earlier in the same
+    # process (another test's) hands its children the environment it started with.
+    lake_uri: str
+
+
 @dg.op
-def write(context: dg.OpExecutionContext) -> None:
-    lake = LakeLocation(os.environ["SCANLAKE_FORK_TEST_LAKE"])
+def write(context: dg.OpExecutionContext, config: LakeConfig) -> None:
+    lake = LakeLocation(config.lake_uri)
     delta.merge(lake, RAW_CALLS, raw_calls(1, prefix=context.op.name))
 
 

@@ -59,13 +59,15 @@ def test_spawn_and_forkserver_children_write_fine(tmp_path, method):
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-def test_dagster_multiprocess_executor_runs_delta_writers(tmp_path, monkeypatch):
+def test_dagster_multiprocess_executor_runs_delta_writers(tmp_path):
     """The project's executor, in a process that already used deltalake: each step is a
     child process that writes Delta, and none panics."""
     lake = LakeLocation(str(tmp_path / "lake"))
     delta.merge(lake, RAW_CALLS, raw_calls(1, prefix="parent"))
-    monkeypatch.setenv("SCANLAKE_FORK_TEST_LAKE", lake.uri)
+    ops = {name: {"config": {"lake_uri": lake.uri}} for name in ("a", "b")}
     with dg.instance_for_test() as instance:
-        result = dg.execute_job(dg.reconstructable(fork_job.two_writers), instance=instance)
+        result = dg.execute_job(
+            dg.reconstructable(fork_job.two_writers), instance=instance, run_config={"ops": ops}
+        )
         assert result.success
     assert sorted(delta.read(lake, RAW_CALLS)["call_uid"].to_pylist()) == ["a-0", "b-0", "parent-0"]
