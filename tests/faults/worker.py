@@ -45,6 +45,8 @@ class Worker:
         env = {**os.environ, **self.location.storage_options, "DAGSTER_HOME": str(self.home),
                "SCANLAKE_LAKE_URI": self.location.uri, "PYTHONPATH": str(REPO)}
         env.pop("SCANLAKE_FAULT_POINT", None)
+        # A killed worker leaves its socket file behind: it must not pass for the new one's.
+        self.sock.unlink(missing_ok=True)
         self.proc = subprocess.Popen(
             [str(Path(sys.executable).parent / "scanlake"), "worker", "--socket", str(self.sock), "--no-warm"],
             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
