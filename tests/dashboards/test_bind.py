@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import psutil
 
+from tests.dashboards.server import stop
 from tests.support.seaweed import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,9 +65,5 @@ def test_plain_streamlit_run_listens_on_localhost_only(tmp_path):
                 s.settimeout(2)
                 assert s.connect_ex((other, port)) != 0
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()

@@ -5,19 +5,14 @@ in tests/artifacts/ for CI to publish."""
 from __future__ import annotations
 
 import math
-import os
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from dashboards import launch
 from lake import queries as q
+from tests.dashboards.server import running_app
 from tests.fixtures.small_lake import SmallLake
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -44,40 +39,10 @@ def pixel(point, lat0: float, lon0: float, canvas: dict, zoom: float = 11.5) -> 
     return canvas["x"] + canvas["width"] / 2 + px - cx, canvas["y"] + canvas["height"] / 2 + py - cy
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def app_url(app_lake: SmallLake, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    env = dict(os.environ, SCANLAKE_LAKE_URI=app_lake.location.uri, SCANLAKE_MAP_STYLE="offline")
-    for name in ("SCANLAKE_DASHBOARD_AUTH", "SCANLAKE_DASHBOARD_PASSWORD", "DAGSTER_HOME"):
-        env.pop(name, None)
-    log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
-    proc = subprocess.Popen(launch.command(port=port), env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, f"streamlit exited early; see {log.name}"
-            try:
-                if httpx.get(f"{url}/_stcore/health", timeout=2).text.strip() == "ok":
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"streamlit did not start; see {log.name}"
-            time.sleep(0.5)
+    with running_app(app_lake.location.uri, tmp_path_factory.mktemp("streamlit") / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,51 +4,23 @@ image or link made from them and the browser never asks for the planted pixel.""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from dashboards import launch
 from lake import LakeLocation
 from tests.dashboards.hostile import build_hostile_lake
-from tests.dashboards.test_browser import CHROMIUM_ARGS, free_port
+from tests.dashboards.server import running_app
+from tests.dashboards.test_browser import CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="module")
 def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
     root = tmp_path_factory.mktemp("hostile_app")
     lake, uid = build_hostile_lake(LakeLocation(str(root / "lake")))
-    port = free_port()
-    env = dict(os.environ, SCANLAKE_LAKE_URI=lake.location.uri)
-    for name in [n for n in env if n.startswith("SCANLAKE_DASHBOARD_")] + ["DAGSTER_HOME"]:
-        env.pop(name, None)
-    log = (root / "streamlit.log").open("w")
-    proc = subprocess.Popen(launch.command(port=port), env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, f"streamlit exited early; see {log.name}"
-            try:
-                if httpx.get(f"{url}/_stcore/health", timeout=2).text.strip() == "ok":
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"streamlit did not start; see {log.name}"
-            time.sleep(0.5)
+    with running_app(lake.location.uri, root / "streamlit.log") as url:
         yield url, uid, lake.start_of[uid].date().isoformat()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,24 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 from streamlit.testing.v1 import AppTest
 
 from assets.incidents.partition import group_partition
-from dashboards import geo, launch
+from dashboards import geo
 from lake import LakeLocation
 from tests.dashboards.conftest import APP
+from tests.dashboards.server import running_app
 from tests.fixtures.incident_lake import write_calls
 from tests.fixtures.scenarios import MODEL
-from tests.support.seaweed import free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -102,32 +98,8 @@ def test_incident_colours_on_the_map(incident_env) -> None:
 
 @pytest.fixture(scope="module")
 def app_url(incident_lake, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    env = dict(os.environ, SCANLAKE_LAKE_URI=incident_lake[0].uri)
-    for name in ("SCANLAKE_DASHBOARD_AUTH", "SCANLAKE_DASHBOARD_PASSWORD", "DAGSTER_HOME"):
-        env.pop(name, None)
-    log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
-    proc = subprocess.Popen(launch.command(port=port), env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, f"streamlit exited early; see {log.name}"
-            try:
-                if httpx.get(f"{url}/_stcore/health", timeout=2).text.strip() == "ok":
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"streamlit did not start; see {log.name}"
-            time.sleep(0.5)
+    with running_app(incident_lake[0].uri, tmp_path_factory.mktemp("streamlit") / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def test_incidents_page_in_chromium(app_url: str, incident_lake, chromium_path: str) -> None:
