@@ -13,6 +13,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -57,6 +58,14 @@ class CallContext:
     places: list[Place] = field(default_factory=list)
     # station paged -> (start_s, end_s) of its first tone-out in the call
     tone_outs: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def take_call(self, call: Mapping[str, Any]) -> None:
+        """The talkgroup, time and audio of the call's ``raw_calls`` row."""
+        self.system = call["system"]
+        self.talkgroup = f"{call['talkgroup']}@{call['system']}"
+        self.talkgroup_tag = call["talkgroup_tag"]
+        self.start_time = call["start_time"]
+        self.audio_key = call["audio_key"]
 
 
 @dataclass(frozen=True)
@@ -165,11 +174,7 @@ def contexts(inputs: AlertInputs, incident_labels: Iterable[str]) -> list[CallCo
         )
         call = calls.get(uid)
         if call is not None:
-            ctx.system = call["system"]
-            ctx.talkgroup = f"{call['talkgroup']}@{call['system']}"
-            ctx.talkgroup_tag = call["talkgroup_tag"]
-            ctx.start_time = call["start_time"]
-            ctx.audio_key = call["audio_key"]
+            ctx.take_call(call)
         ctx.incident_types = incidents.get(uid, set())
         ctx.tone_outs = tone_outs.get(uid, {})
         # best-scored first, so an alert without a geofence shows the likeliest place

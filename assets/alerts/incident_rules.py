@@ -41,10 +41,8 @@ def _context(
 ) -> CallContext:
     ctx = CallContext(str(incident["first_call_uid"]), day, "", [])
     if call is not None:
-        ctx.system = call["system"]
-        ctx.talkgroup = f"{call['talkgroup']}@{call['system']}"
-        ctx.talkgroup_tag = call["talkgroup_tag"]
-        ctx.audio_key = call["audio_key"]
+        ctx.take_call(call)
+    # the incident's own start, whatever call row stands for it
     ctx.start_time = incident["first_call_time"]
     if incident["incident_type"]:
         ctx.incident_types = {incident_type_key(str(incident["incident_type"]))}
