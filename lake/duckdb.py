@@ -157,22 +157,7 @@ class PinnedLake:
 
 
 def _s3_secret(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> None:
-    opts = location.storage_options
-    endpoint = opts.get("AWS_ENDPOINT_URL", "")
-    use_ssl = not endpoint.startswith("http://")
-    host = endpoint.split("://", 1)[-1].rstrip("/")
-    params: list[object] = [
-        opts.get("AWS_ACCESS_KEY_ID", ""),
-        opts.get("AWS_SECRET_ACCESS_KEY", ""),
-        opts.get("AWS_REGION", "us-east-1"),
-        use_ssl,
-    ]
-    sql = "CREATE OR REPLACE SECRET scanlake_s3 (TYPE s3, KEY_ID ?, SECRET ?, REGION ?, USE_SSL ?"
-    if opts.get("AWS_SESSION_TOKEN"):
-        # temporary (STS) credentials, such as the read-only ones of ``lake.sandbox``
-        sql += ", SESSION_TOKEN ?"
-        params.append(opts["AWS_SESSION_TOKEN"])
-    if host:
-        sql += ", ENDPOINT ?, URL_STYLE 'path'"
-        params.append(host)
-    con.execute(sql + ")", params)
+    secret = location.s3.duckdb_secret()
+    # The option names come from lake.s3, not user text; every value is a parameter.
+    options = "".join(f", {name} ?" for name in secret)
+    con.execute(f"CREATE OR REPLACE SECRET scanlake_s3 (TYPE s3{options})", list(secret.values()))

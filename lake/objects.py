@@ -104,16 +104,9 @@ class ObjectStore:
     def __init__(self, location: LakeLocation) -> None:
         self.location = location
         if location.is_s3:
-            opts = location.storage_options
-            client_kwargs = {"region_name": opts.get("AWS_REGION", "us-east-1")}
-            if opts.get("AWS_ENDPOINT_URL"):
-                client_kwargs["endpoint_url"] = opts["AWS_ENDPOINT_URL"]
             self.fs = fsspec.filesystem(
                 "s3",
-                key=opts.get("AWS_ACCESS_KEY_ID"),
-                secret=opts.get("AWS_SECRET_ACCESS_KEY"),
-                token=opts.get("AWS_SESSION_TOKEN"),
-                client_kwargs=client_kwargs,
+                **location.s3.s3fs_kwargs(),
                 # a fresh listing each time: the sensor polls for objects other processes wrote
                 use_listings_cache=False,
                 skip_instance_cache=True,

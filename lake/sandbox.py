@@ -37,7 +37,6 @@ from lake.location import LakeLocation
 QUERY_KEY_ENV = "SCANLAKE_QUERY_AWS_ACCESS_KEY_ID"
 QUERY_SECRET_ENV = "SCANLAKE_QUERY_AWS_SECRET_ACCESS_KEY"
 QUERY_TOKEN_ENV = "SCANLAKE_QUERY_AWS_SESSION_TOKEN"
-_LAKE_CREDENTIALS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 SCRATCH_CAP = "4GiB"
 
 
@@ -55,11 +54,8 @@ def query_location(location: LakeLocation, environ: Mapping[str, str] | None = N
     secret = env.get(QUERY_SECRET_ENV, "")
     if not secret:
         raise MissingQuerySecret(f"{QUERY_KEY_ENV} is set but {QUERY_SECRET_ENV} is not")
-    options = {k: v for k, v in location.storage_options.items() if k not in _LAKE_CREDENTIALS}
-    options.update(AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret)
-    if env.get(QUERY_TOKEN_ENV):
-        options["AWS_SESSION_TOKEN"] = env[QUERY_TOKEN_ENV]
-    return LakeLocation(location.uri, options)
+    s3 = location.s3.with_credentials(key, secret, env.get(QUERY_TOKEN_ENV))
+    return LakeLocation(location.uri, s3.storage_options())
 
 
 def readable_root(location: LakeLocation) -> str:

@@ -63,13 +63,7 @@ def call(n: int) -> CallMeta:
 
 
 def resource(location: LakeLocation) -> LakeResource:
-    opts = location.storage_options
-    return LakeResource(
-        uri=location.uri,
-        endpoint_url=opts.get("AWS_ENDPOINT_URL"),
-        access_key_id=opts.get("AWS_ACCESS_KEY_ID"),
-        secret_access_key=opts.get("AWS_SECRET_ACCESS_KEY"),
-    )
+    return LakeResource.for_location(location)
 
 
 def plant(

@@ -14,14 +14,7 @@ FAULTS_JOB = "faults_raw_calls"
 
 
 def _lake() -> LakeResource:
-    location = LakeLocation.from_env()
-    opts = location.storage_options
-    return LakeResource(
-        uri=location.uri,
-        endpoint_url=opts.get("AWS_ENDPOINT_URL"),
-        access_key_id=opts.get("AWS_ACCESS_KEY_ID"),
-        secret_access_key=opts.get("AWS_SECRET_ACCESS_KEY"),
-    )
+    return LakeResource.for_location(LakeLocation.from_env())
 
 
 defs = dg.Definitions(
