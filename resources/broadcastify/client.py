@@ -32,7 +32,8 @@ from resources.broadcastify.errors import (
     BroadcastifyError,
     BroadcastifyUnavailable,
 )
-from resources.broadcastify.pacing import RateLimiter, RetryPolicy, shared_limiter
+from resources.broadcastify.pacing import RetryPolicy, shared_limiter
+from resources.ratelimit import TokenBucket
 
 LIVE_PATH = "/calls/v1/live/"
 AUTH_PATH = "/common/v1/auth"
@@ -101,7 +102,7 @@ class BroadcastifyClient:
         timeout_s: float = 20.0,
         retry: RetryPolicy | None = None,
         min_interval_s: float = 5.0,
-        limiter: RateLimiter | None = None,
+        limiter: TokenBucket | None = None,
         jwt_ttl_s: int = 3600,
         now: Callable[[], float] = time.time,
     ) -> None:

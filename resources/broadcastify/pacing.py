@@ -1,5 +1,5 @@
-"""How often and how persistently the client asks: a process-wide rate limit per API key,
-and exponential backoff for retries."""
+"""How often and how persistently the client asks: a process-wide rate limit per API key
+(a ``resources.ratelimit.TokenBucket`` of one token), and exponential backoff for retries."""
 
 from __future__ import annotations
 
@@ -8,42 +8,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from resources.ratelimit import TokenBucket
 
-class RateLimiter:
-    """Spaces requests at least ``min_interval_s`` apart, across threads."""
-
-    def __init__(
-        self,
-        min_interval_s: float,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.min_interval_s = min_interval_s
-        self._clock = clock
-        self._sleep = sleep
-        self._next = float("-inf")
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        with self._lock:
-            now = self._clock()
-            if self._next > now:
-                self._sleep(self._next - now)
-                now = self._next
-            self._next = now + self.min_interval_s
-
-
-_SHARED: dict[tuple[str, str], RateLimiter] = {}
+_SHARED: dict[tuple[str, str], TokenBucket] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_limiter(base_url: str, api_key_id: str, min_interval_s: float) -> RateLimiter:
+def shared_limiter(base_url: str, api_key_id: str, min_interval_s: float) -> TokenBucket:
     """One limiter per API key and host in this process: a client made per sensor tick
     still keeps its distance from the previous tick's requests."""
     with _SHARED_LOCK:
         limiter = _SHARED.get((base_url, api_key_id))
-        if limiter is None or limiter.min_interval_s != min_interval_s:
-            limiter = _SHARED[(base_url, api_key_id)] = RateLimiter(min_interval_s)
+        if limiter is None or limiter.interval_s != min_interval_s:
+            limiter = _SHARED[(base_url, api_key_id)] = TokenBucket(min_interval_s)
         return limiter
 
 

@@ -1,38 +1,17 @@
-"""Rate limits of the upload service: one token bucket per API key (uploads), and one per
-client address (refused keys)."""
+"""Rate limits of the upload service: one token bucket (``resources.ratelimit``) per API key
+(uploads), and one per client address (refused keys)."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-
-class TokenBucket:
-    """``burst`` uploads at once, then ``rate_per_s`` sustained."""
-
-    def __init__(self, rate_per_s: float, burst: int, now: float) -> None:
-        self.rate_per_s = rate_per_s
-        self.burst = float(burst)
-        self.tokens = float(burst)
-        self.updated = now
-
-    def refill(self, now: float) -> None:
-        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate_per_s)
-        self.updated = now
-
-    def wait_s(self) -> float:
-        return 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.rate_per_s
-
-    def take(self, now: float) -> float:
-        """Take one token; returns 0 when granted, else the seconds until one is free."""
-        self.refill(now)
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return 0.0
-        return (1.0 - self.tokens) / self.rate_per_s
+from resources.ratelimit import TokenBucket
 
 
 class RateLimiter:
+    """A bucket per key: ``burst`` uploads at once, then ``rate_per_s`` sustained."""
+
     # Past this many buckets, full ones (idle clients) are dropped: addresses are cheap to
     # an attacker, memory is not.
     MAX_TRACKED = 10_000
@@ -51,7 +30,7 @@ class RateLimiter:
             if bucket is None:
                 if len(self._buckets) >= self.MAX_TRACKED:
                     self._prune(now)
-                bucket = self._buckets[key_id] = TokenBucket(self.rate_per_s, self.burst, now)
+                bucket = self._buckets[key_id] = TokenBucket.per_second(self.rate_per_s, self.burst, now)
             return bucket.take(now)
 
     def wait_s(self, key_id: str, now: float | None = None) -> float:
@@ -59,13 +38,9 @@ class RateLimiter:
         now = time.monotonic() if now is None else now
         with self._lock:
             bucket = self._buckets.get(key_id)
-            if bucket is None:
-                return 0.0
-            bucket.refill(now)
-            return bucket.wait_s()
+            return 0.0 if bucket is None else bucket.wait_s(now)
 
     def _prune(self, now: float) -> None:
         for key_id, bucket in list(self._buckets.items()):
-            bucket.refill(now)
-            if bucket.tokens >= bucket.burst:
+            if bucket.full(now):
                 del self._buckets[key_id]

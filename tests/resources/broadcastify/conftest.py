@@ -11,8 +11,9 @@ import pytest
 from lake import LakeLocation
 from lake.objects import ObjectStore
 from resources.broadcastify.client import BroadcastifyClient, Credentials
-from resources.broadcastify.pacing import RateLimiter, RetryPolicy
+from resources.broadcastify.pacing import RetryPolicy
 from resources.landing import LandingZone
+from resources.ratelimit import TokenBucket as RateLimiter
 from tests.resources.broadcastify.server import LocalBroadcastify
 
 

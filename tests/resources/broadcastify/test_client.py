@@ -15,7 +15,8 @@ from resources.broadcastify.errors import (
     BroadcastifyBadResponse,
     BroadcastifyUnavailable,
 )
-from resources.broadcastify.pacing import RateLimiter, shared_limiter
+from resources.broadcastify.pacing import shared_limiter
+from resources.ratelimit import TokenBucket as RateLimiter
 from tests.resources.broadcastify.server import Fault, LocalBroadcastify
 
 FEED = LiveFeed(sid=9099)
