@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import httpx
 import jwt
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from resources.broadcastify.errors import (
     AudioDownloadError,
@@ -203,32 +204,52 @@ class BroadcastifyClient:
         headers: Mapping[str, str] | None = None,
         limited: bool = True,
     ) -> httpx.Response:
-        last = "no attempt made"
         attempts = self.retry.max_retries + 1
-        for attempt in range(attempts):
-            if limited:
-                self.limiter.wait()
-            retry_after = None
-            try:
-                resp = self._http.request(method, url, params=params, data=data, headers=headers)
-            except httpx.TimeoutException as exc:
-                last = f"timed out ({type(exc).__name__})"
-            except httpx.TransportError as exc:
-                last = f"connection failed ({type(exc).__name__}: {exc})"
-            else:
-                status = resp.status_code
-                if status in (401, 403):
-                    code, title = _error_of(resp)
-                    raise BroadcastifyAuthError(status, code, title)
-                if status == 429 or status >= 500:
-                    last, retry_after = f"HTTP {status}", resp.headers.get("retry-after")
-                elif status >= 400:
-                    raise BroadcastifyError(f"HTTP {status} from {method} {url}: {resp.text[:200]!r}")
-                else:
-                    return resp
-            if attempt + 1 < attempts:
-                self.retry.sleep(self.retry.delay(attempt, retry_after))
-        raise BroadcastifyUnavailable(f"{method} {url}: {last}, after {attempts} attempts")
+
+        def wait(state: RetryCallState) -> float:
+            # tenacity numbers attempts from 1, the policy from 0
+            failed = state.outcome.exception() if state.outcome else None
+            retry_after = failed.retry_after if isinstance(failed, _Retryable) else None
+            return self.retry.delay(state.attempt_number - 1, retry_after)
+
+        retrying = Retrying(
+            stop=stop_after_attempt(attempts),
+            wait=wait,
+            retry=retry_if_exception_type(_Retryable),
+            sleep=self.retry.sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(self._send_once, method, url, params, data, headers, limited)
+        except _Retryable as exc:
+            raise BroadcastifyUnavailable(f"{method} {url}: {exc}, after {attempts} attempts") from None
+
+    def _send_once(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        data: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+        limited: bool,
+    ) -> httpx.Response:
+        if limited:
+            self.limiter.wait()  # retries wait their turn too
+        try:
+            resp = self._http.request(method, url, params=params, data=data, headers=headers)
+        except httpx.TimeoutException as exc:
+            raise _Retryable(f"timed out ({type(exc).__name__})") from None
+        except httpx.TransportError as exc:
+            raise _Retryable(f"connection failed ({type(exc).__name__}: {exc})") from None
+        status = resp.status_code
+        if status in (401, 403):
+            code, title = _error_of(resp)
+            raise BroadcastifyAuthError(status, code, title)
+        if status == 429 or status >= 500:
+            raise _Retryable(f"HTTP {status}", resp.headers.get("retry-after"))
+        if status >= 400:
+            raise BroadcastifyError(f"HTTP {status} from {method} {url}: {resp.text[:200]!r}")
+        return resp
 
     @staticmethod
     def _json(resp: httpx.Response) -> dict[str, object]:
@@ -243,6 +264,14 @@ class BroadcastifyClient:
         if errors:
             raise BroadcastifyBadResponse(f"request refused: {errors!r:.200}")
         return body
+
+
+class _Retryable(Exception):
+    """A failure a later attempt may not meet: a timeout, no connection, 429 or a 5xx."""
+
+    def __init__(self, detail: str, retry_after: str | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
 
 
 def _error_of(resp: httpx.Response) -> tuple[str | None, str | None]:

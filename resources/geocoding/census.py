@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 
 import httpx
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from resources.geocoding.backend import ADDRESS, GeocodeQuery, GeocoderUnavailable, Match, scrub
 from resources.geocoding.streets import parse_street
@@ -63,31 +63,40 @@ class CensusBatchGeocoder:
         return answers
 
     def _post(self, client: httpx.Client, address_file: bytes, batch: list[GeocodeQuery]) -> str:
-        detail = ""
-        for attempt in range(self.max_retries + 1):
-            if attempt:
-                time.sleep(self.backoff_s * 2 ** (attempt - 1))
-            try:
-                response = client.post(
-                    self.url,
-                    data={"benchmark": self.benchmark},
-                    files={"addressFile": ("addresses.csv", address_file, "text/csv")},
-                )
-            except httpx.TransportError as exc:
-                detail = f"{type(exc).__name__}: {scrub(str(exc), batch)}"
-                continue
-            if response.status_code in _RETRY_STATUS:
-                detail = f"HTTP {response.status_code}"
-                continue
-            if response.status_code != 200:
-                # The Census error page quotes the rows it choked on: addresses.
-                raise GeocoderUnavailable(
-                    self.name, f"HTTP {response.status_code}: {scrub(response.text, batch)[:200]}"
-                )
-            return response.text
-        raise GeocoderUnavailable(
-            self.name, f"gave up after {self.max_retries + 1} attempts ({detail})"
+        retrying = Retrying(
+            stop=stop_after_attempt(self.max_retries + 1),
+            wait=wait_exponential(multiplier=self.backoff_s),
+            retry=retry_if_exception_type(_Retryable),
+            reraise=True,
         )
+        try:
+            return retrying(self._post_once, client, address_file, batch)
+        except _Retryable as exc:
+            raise GeocoderUnavailable(
+                self.name, f"gave up after {self.max_retries + 1} attempts ({exc})"
+            ) from None
+
+    def _post_once(self, client: httpx.Client, address_file: bytes, batch: list[GeocodeQuery]) -> str:
+        try:
+            response = client.post(
+                self.url,
+                data={"benchmark": self.benchmark},
+                files={"addressFile": ("addresses.csv", address_file, "text/csv")},
+            )
+        except httpx.TransportError as exc:
+            raise _Retryable(f"{type(exc).__name__}: {scrub(str(exc), batch)}") from None
+        if response.status_code in _RETRY_STATUS:
+            raise _Retryable(f"HTTP {response.status_code}")
+        if response.status_code != 200:
+            # The Census error page quotes the rows it choked on: addresses.
+            raise GeocoderUnavailable(
+                self.name, f"HTTP {response.status_code}: {scrub(response.text, batch)[:200]}"
+            )
+        return response.text
+
+
+class _Retryable(Exception):
+    """A failure the next attempt may not meet: no connection, a timeout, 429 or a 5xx."""
 
 
 def _address_file(batch: list[GeocodeQuery], default_city: str, state: str) -> bytes:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import apprise
 import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from resources.notify.signing import (
     ALERT_ID_HEADER,
@@ -48,7 +49,12 @@ class ChannelNotConfigured(Exception):
 
 
 class SendFailed(Exception):
-    """One send was refused or never reached the receiver."""
+    """One send failed in a way a later send may not: no answer, a timeout, a 5xx, a 429."""
+
+
+class SendRefused(SendFailed):
+    """The receiver refused the send for good (a 4xx other than 408 and 429): sending the
+    same bytes again would be refused again."""
 
 
 @dataclass(frozen=True)
@@ -123,20 +129,30 @@ def send_with_retries(
     timeout_s: float,
     sleep: Callable[[float], None] = time.sleep,
 ) -> SendResult:
-    """Up to ``tries`` sends with exponential backoff and jitter between them."""
-    error = ""
-    for n in range(1, max(1, tries) + 1):
-        try:
-            send_once(channel, note, env, timeout_s)
-            return SendResult(True, n)
-        except ChannelNotConfigured as exc:
-            return SendResult(False, n, str(exc))
-        except SendFailed as exc:
-            error = str(exc)
-        if n < tries:
-            # Jitter keeps many runs that failed together from retrying in lockstep.
-            sleep(min(backoff_max_s, backoff_s * 2 ** (n - 1)) * random.uniform(0.5, 1.0))
-    return SendResult(False, max(1, tries), error)
+    """Up to ``tries`` sends with exponential backoff and jitter between them. Only a
+    failure worth retrying (``SendFailed``, not ``SendRefused``) is sent again."""
+
+    def jittered(state: RetryCallState) -> float:
+        # Jitter keeps many runs that failed together from retrying in lockstep.
+        wait = min(backoff_max_s, backoff_s * 2 ** (state.attempt_number - 1))
+        return wait * random.uniform(0.5, 1.0)
+
+    retrying = Retrying(
+        stop=stop_after_attempt(max(1, tries)),
+        wait=jittered,
+        retry=retry_if_exception(lambda exc: isinstance(exc, SendFailed) and not isinstance(exc, SendRefused)),
+        sleep=sleep,
+        reraise=True,
+    )
+    n = 0
+    try:
+        for attempt in retrying:
+            with attempt:
+                n = attempt.retry_state.attempt_number
+                send_once(channel, note, env, timeout_s)
+    except (ChannelNotConfigured, SendFailed) as exc:
+        return SendResult(False, n, str(exc))
+    return SendResult(True, n)
 
 
 def _send_signed(
@@ -161,7 +177,10 @@ def _send_signed(
     if not 200 <= reply.status_code < 300:
         # Not the reply body: a receiver may echo the payload back (transcript, address,
         # plates), and this text is logged and kept in alert_deliveries.last_error.
-        raise SendFailed(f"HTTP {reply.status_code} {reply.reason_phrase}".strip())
+        detail = f"HTTP {reply.status_code} {reply.reason_phrase}".strip()
+        if 400 <= reply.status_code < 500 and reply.status_code not in (408, 429):
+            raise SendRefused(detail)
+        raise SendFailed(detail)
 
 
 def _send_apprise(channel: ChannelSpec, url: str, note: Notification, timeout_s: float) -> None:

@@ -13,9 +13,10 @@ from resources.broadcastify.errors import (
     AudioDownloadError,
     BroadcastifyAuthError,
     BroadcastifyBadResponse,
+    BroadcastifyError,
     BroadcastifyUnavailable,
 )
-from resources.broadcastify.pacing import shared_limiter
+from resources.broadcastify.pacing import RetryPolicy, shared_limiter
 from resources.ratelimit import TokenBucket as RateLimiter
 from tests.resources.broadcastify.server import Fault, LocalBroadcastify
 
@@ -167,3 +168,21 @@ def test_a_feed_is_exactly_one_selector() -> None:
         LiveFeed().params()
     with pytest.raises(ValueError, match="exactly one"):
         LiveFeed(sid=1, node_id=2).params()
+
+
+def test_a_4xx_is_final_and_a_5xx_backs_off_doubling(api: LocalBroadcastify, make_client: MakeClient) -> None:
+    api.fail_next(LIVE, Fault(404, b"{}"))
+    with pytest.raises(BroadcastifyError, match="HTTP 404"):
+        make_client().live_calls(FEED, pos=0)
+    assert len(api.requests_to(LIVE)) == 1
+    waits: list[float] = []
+    client = make_client(max_retries=2)
+    client.retry.sleep = waits.append
+    api.fail_next(LIVE, Fault(503), Fault(503))
+    assert client.live_calls(FEED, pos=0).calls == []
+    assert waits == [pytest.approx(0.01), pytest.approx(0.02)]  # backoff_s doubling
+
+
+def test_retry_after_stretches_the_wait_up_to_the_cap() -> None:
+    policy = RetryPolicy(backoff_s=1.0, max_backoff_s=30.0)
+    assert [policy.delay(0), policy.delay(1, "7"), policy.delay(2, "120"), policy.delay(0, "soon")] == [1.0, 7.0, 30.0, 1.0]

@@ -120,3 +120,15 @@ def test_malformed_rows_are_reported_without_the_address(census: LocalCensus) ->
     with pytest.raises(GeocoderUnavailable) as raised:
         _parse_response('"9","1234 Maple Avenue, Testville","Match"\n', [GeocodeQuery(ADDRESS, "MAPLE AVE", "1234")])
     assert "Maple" not in str(raised.value) and "1234" not in str(raised.value)
+
+
+def test_only_retryable_answers_are_retried(census: LocalCensus) -> None:
+    census.fail_next(5, status=400)
+    with pytest.raises(GeocoderUnavailable, match="HTTP 400"):
+        backend(census).geocode([GeocodeQuery(ADDRESS, "MAPLE AVE", "1234")])
+    assert census.hits == 1  # a 400 is final
+    census.failures.clear()
+    census.fail_next(5, status=503)
+    with pytest.raises(GeocoderUnavailable, match=r"gave up after 3 attempts \(HTTP 503\)"):
+        backend(census).geocode([GeocodeQuery(ADDRESS, "MAPLE AVE", "1234")])
+    assert census.hits == 4

@@ -161,3 +161,15 @@ def test_delivery_errors_carry_no_alert_text_and_no_channel_token(caplog):
     assert apprised.error and not apprised.ok
     for text in (signed.error, apprised.error, caplog.text):
         assert "Oak Street" not in text and "s3cr3tpath" not in text and "tok3nvalue" not in text
+
+
+@pytest.mark.parametrize(("status", "sends"), [(404, 1), (400, 1), (429, 3), (408, 3)])
+def test_a_refusal_for_good_is_not_sent_again(status: int, sends: int):
+    waits: list[float] = []
+    with http_receiver(fail_always=True, fail_status=status) as hook:
+        result = send_with_retries(
+            ChannelSpec("signed", "URL", "SECRET"), NOTE, {"URL": hook.url, "SECRET": "k"},
+            3, 0.01, 0.01, 5, sleep=waits.append,
+        )
+    assert not result.ok and result.tries == sends and str(status) in (result.error or "")
+    assert len(hook.requests) == sends and len(waits) == sends - 1
