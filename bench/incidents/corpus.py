@@ -15,6 +15,7 @@ from assets.entities.numbers import house_number_settings
 from assets.entities.pipeline import RadioSettings
 from assets.geo.queries import query_for
 from assets.incidents.signals import CallFacts, call_facts
+from resources import calls
 from resources.geocoding.gazetteer import LocalGazetteer, leading_number
 from resources.geocoding.gazetteer_files import load_gazetteer_file
 from resources.geocoding.resource import GeocoderResource
@@ -30,7 +31,7 @@ class Corpus:
 
 
 def call_uid(call: PlannedCall) -> str:
-    return f"{catalog.SYSTEM}-{call.talkgroup.tgid}-{call.start_time.timestamp():.0f}"
+    return calls.call_uid(catalog.SYSTEM, call.talkgroup.tgid, call.start_time)
 
 
 def _tools(folder: Path) -> tuple[EntityExtractor, Any]:

@@ -15,8 +15,9 @@ import pyarrow as pa
 from deltalake import write_deltalake
 
 from bench.common import percentile, print_table, timed
-from lake import LakeLocation, delta
+from lake import LakeLocation, delta, objects
 from lake.tables import RAW_CALLS, conform
+from resources.calls import call_uid
 
 START = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
 
@@ -25,10 +26,12 @@ def synthetic_calls(n: int, offset: int = 0, days: int = 30) -> pa.Table:
     """Raw-call rows spread over ``days`` days, with realistic column contents."""
     seconds = [(offset + i) * (days * 86400 // max(n, 1) or 1) for i in range(n)]
     starts = [START + dt.timedelta(seconds=s) for s in seconds]
+    # distinct starts (a second apart or more), so the real call_uid is unique
+    uids = [call_uid("county", 1000 + i % 40, t) for i, t in enumerate(starts)]
     return conform(
         pa.table(
             {
-                "call_uid": [f"county-{1000 + i % 40}-{int(t.timestamp())}-{offset + i}" for i, t in enumerate(starts)],
+                "call_uid": uids,
                 "call_date": [t.date() for t in starts],
                 "call_hour": [t.hour for t in starts],
                 "system": ["county"] * n,
@@ -37,7 +40,7 @@ def synthetic_calls(n: int, offset: int = 0, days: int = 30) -> pa.Table:
                 "start_time": starts,
                 "duration_s": [2.0 + (i % 9) for i in range(n)],
                 "freq_hz": [851_000_000 + 12_500 * (i % 20) for i in range(n)],
-                "audio_key": [f"audio/raw/system=county/date={t.date()}/{i}.wav" for i, t in enumerate(starts)],
+                "audio_key": [objects.audio_key(objects.RAW_AUDIO, "county", t.date(), u, "wav") for u, t in zip(uids, starts, strict=True)],
                 "audio_bytes": [64_000] * n,
                 "source": ["bench"] * n,
                 "ingested_at": [START] * n,

@@ -17,7 +17,7 @@ import polars as pl
 import pyarrow as pa
 from deltalake import write_deltalake
 
-from lake import delta
+from lake import delta, objects
 from lake.location import LakeLocation
 from lake.maintenance import WRITER, Z_ORDER, optimize_table
 from lake.tables import (
@@ -32,6 +32,7 @@ from lake.tables import (
     TableSpec,
     conform,
 )
+from resources.calls import call_uid
 
 SYSTEMS = ("metro", "county")
 AGENCIES = ("Fire", "EMS", "Police", "Public Works")
@@ -115,11 +116,10 @@ def day_frames(day: dt.date, calls: int, seed: int) -> dict[str, pl.DataFrame]:
             "backfilled": rng.random(calls) < 0.1, "n_units": rng.integers(1, 3, calls),
         }
     ).join(tgs, on="tg")
+    calls_df = calls_df.with_columns(pl.Series("call_uid", _call_uids(calls_df), dtype=pl.String))
     calls_df = calls_df.with_columns(
         pl.from_epoch((pl.col("start_s") * 1_000_000).cast(pl.Int64), time_unit="us")
         .dt.replace_time_zone("UTC").alias("start_time"),
-        (pl.col("system") + "-" + pl.col("talkgroup").cast(pl.String) + "-"
-         + pl.col("start_s").cast(pl.Int64).cast(pl.String)).alias("call_uid"),
         pl.lit(day).alias("call_date"),
         (pl.col("unit_type") + " " + pl.col("unit_no").cast(pl.String)).alias("unit"),
         (pl.col("number").cast(pl.String) + " " + pl.col("street") + " " + pl.col("suffix")).alias("address"),
@@ -135,9 +135,26 @@ def day_frames(day: dt.date, calls: int, seed: int) -> dict[str, pl.DataFrame]:
     return _tables(calls_df, rng)
 
 
+def _call_uids(c: pl.DataFrame) -> list[str]:
+    """The ids ingestion would give these calls (``resources.calls.call_uid``)."""
+    return [
+        call_uid(system, talkgroup, dt.datetime.fromtimestamp(start_s, dt.UTC))
+        for system, talkgroup, start_s in zip(c["system"], c["talkgroup"], c["start_s"], strict=True)
+    ]
+
+
+def _audio_keys(c: pl.DataFrame, stage: str, ext: str) -> pl.Series:
+    """The calls' audio keys, in the one format of ``lake.objects``."""
+    keys = [
+        objects.audio_key(stage, system, day, uid, ext)
+        for system, day, uid in zip(c["system"], c["call_date"], c["call_uid"], strict=True)
+    ]
+    return pl.Series(keys, dtype=pl.String)
+
+
 def _tables(c: pl.DataFrame, rng: np.random.Generator) -> dict[str, pl.DataFrame]:
     day = c["call_date"][0]
-    audio_key = pl.lit("audio/normalized/system=") + pl.col("system") + pl.lit(f"/date={day}/") + pl.col("call_uid") + pl.lit(".flac")
+    audio_key = pl.lit(_audio_keys(c, objects.NORMALIZED_AUDIO, "flac"))
     raw = c.select(
         "call_uid", "call_date", pl.col("start_time").dt.hour().cast(pl.Int8).alias("call_hour"),
         "system", "talkgroup", "talkgroup_tag", pl.col("talkgroup_tag").alias("talkgroup_description"),
@@ -145,7 +162,7 @@ def _tables(c: pl.DataFrame, rng: np.random.Generator) -> dict[str, pl.DataFrame
         (pl.col("start_time") + pl.duration(milliseconds=(pl.col("duration_s") * 1000).cast(pl.Int64))).alias("stop_time"),
         "duration_s", pl.lit(851_012_500, pl.Int64).alias("freq_hz"), "emergency",
         pl.lit(False).alias("encrypted"), pl.lit("m4a").alias("audio_type"),
-        (pl.lit("audio/raw/system=") + pl.col("system") + pl.lit(f"/date={day}/") + pl.col("call_uid") + pl.lit(".m4a")).alias("audio_key"),
+        pl.lit(_audio_keys(c, objects.RAW_AUDIO, "m4a")).alias("audio_key"),
         (pl.col("duration_s") * 4000).cast(pl.Int64).alias("audio_bytes"),
         pl.concat_list(
             pl.struct(pl.col("radio_unit").alias("unit_id"), pl.col("unit").alias("tag"),
