@@ -77,7 +77,7 @@ def _read_soundfile(data: bytes, info: AudioInfo, limits: Limits) -> np.ndarray:
 def _read_ffmpeg(
     source: ffmpeg.Source, info: AudioInfo, limits: Limits, warnings: list[str]
 ) -> np.ndarray:
-    channels = info.channels or 1  # an unlisted layout is downmixed by ffmpeg itself
+    channels = info.channels or 1
     proc = ffmpeg.run(
         [
             "-v", "error",

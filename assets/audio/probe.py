@@ -10,6 +10,7 @@ import soundfile as sf
 
 from assets.audio import ffmpeg
 from assets.audio.errors import PROBE, BadAudio
+from resources import media
 
 # Containers libsndfile cannot open: go straight to ffmpeg rather than fail once first.
 FFMPEG_ONLY_EXTS = frozenset({"m4a", "mp4", "aac", "opus", "webm", "wma", "amr", "3gp"})
@@ -38,7 +39,7 @@ class AudioInfo:
     container: str
     codec: str
     sample_rate_hz: int
-    channels: int  # 0 when ffmpeg names a layout this build does not list: it downmixes it
+    channels: int
     duration_s: float | None  # as the header declares it; None if the container does not say
     size_bytes: int
 
@@ -74,17 +75,14 @@ def _soundfile_info(data: bytes) -> AudioInfo | None:
 
 
 def _ffmpeg_info(source: ffmpeg.Source, limits: Limits) -> AudioInfo:
-    # With an input and no output, ffmpeg prints the input's header and exits non-zero.
-    proc = ffmpeg.run(["-i", source.path()], PROBE, limits.probe_timeout_s)
-    stderr = proc.stderr.decode("utf-8", "replace")
-    header = ffmpeg.parse_input_header(stderr)
-    if header is None:
-        reason = "no_audio_stream" if "Input #0" in stderr else "unreadable"
-        raise BadAudio(PROBE, reason, ffmpeg.last_error_line(proc.stderr))
-    container = stderr.split("Input #0, ", 1)[-1].split(",", 1)[0] if "Input #0, " in stderr else ""
+    # FFmpeg's own demuxers, through PyAV; the ffmpeg binary decodes it afterwards.
+    try:
+        header = media.read_header(source.data, limits.probe_timeout_s)
+    except media.MediaError as exc:
+        raise BadAudio(PROBE, exc.reason, exc.detail) from exc
     return AudioInfo(
         reader="ffmpeg",
-        container=container,
+        container=header.container,
         codec=header.codec,
         sample_rate_hz=header.sample_rate_hz,
         channels=header.channels,

@@ -23,6 +23,7 @@ from assets.audio.errors import BadAudio
 from assets.audio.normalize import STEPS, NormalizedAudio, normalize
 from bench.audio import corpus
 from bench.common import console, print_table
+from resources.media import MediaError, read_header
 
 
 def ffmpeg_decode(path: Path) -> int:
@@ -165,10 +166,10 @@ def _duration(path: Path) -> float:
         import soundfile as sf
 
         return float(sf.info(str(path)).duration)
-    header = ffmpeg.parse_input_header(
-        ffmpeg.run(["-i", str(path)], "probe", 10.0).stderr.decode("utf-8", "replace")
-    )
-    return header.duration_s or 0.0 if header else 0.0
+    try:
+        return read_header(path, 10.0).duration_s or 0.0
+    except MediaError:
+        return 0.0
 
 
 if __name__ == "__main__":

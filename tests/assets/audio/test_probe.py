@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import tempfile
+from pathlib import Path
+
+import imageio_ffmpeg
 import numpy as np
 import pytest
 
@@ -80,15 +85,27 @@ def test_192khz_and_8_channels_are_within_the_caps():
     assert _probe(wav_bytes(np.zeros((16_000, 8), dtype=np.float32)), "wav").channels == 8
 
 
-def test_ffmpeg_layout_names_count_channels_from_the_binarys_own_table():
-    line = "  Stream #0:0: Audio: pcm_s16le ([1][0][0][0] / 0x0001), 8000 Hz, {}, s16, 2048 kb/s"
-    for layout, count in [("mono", 1), ("stereo", 2), ("7.1", 8), ("9.1.6", 16), ("5 channels", 5)]:
-        header = ffmpeg.parse_input_header(
-            "  Duration: 00:01:02.50, bitrate: 1 kb/s\n" + line.format(layout)
-        )
-        assert header is not None
-        assert (header.channels, header.sample_rate_hz, header.duration_s) == (count, 8000, 62.5)
-    assert ffmpeg.parse_input_header("Input #0, mov: no streams") is None
+def test_channel_layouts_are_counted_by_ffmpegs_own_libraries():
+    # named layouts (5.1, 7.1) and a 16-channel file in a container only ffmpeg reads
+    for channels, args in [(6, ("-c:a", "aac")), (8, ("-c:a", "aac"))]:
+        data = encoded(np.zeros((16_000, channels), dtype=np.float32), "m4a", 16_000, *args)
+        info = _probe(data, "m4a", Limits(max_channels=8))
+        assert (info.reader, info.channels, info.sample_rate_hz) == ("ffmpeg", channels, 16_000)
+    sixteen = encoded(np.zeros((16_000, 16), dtype=np.float32), "mka", 16_000, "-c:a", "pcm_s16le")
+    assert _refused(sixteen, "mka").reason == "too_many_channels"
+    assert _probe(sixteen, "mka", Limits(max_channels=16)).channels == 16
+
+
+def test_a_container_without_audio_is_told_apart_from_junk():
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "video.mp4"
+        subprocess.run(
+            [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=s=32x32:d=1",
+             "-c:v", "mpeg4", str(out)],
+            check=True, timeout=60,
+        )  # fmt: skip
+        assert _refused(out.read_bytes(), "m4a").reason == "no_audio_stream"
+    assert _refused(b"\0" * 4096, "m4a").reason == "unreadable"
 
 
 def test_ffmpeg_timeout_becomes_bad_audio():
