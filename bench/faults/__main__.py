@@ -22,12 +22,12 @@ from pathlib import Path
 import dagster as dg
 
 from bench.common import print_table
+from bench.faults.harness import RANDOM_KILL, Verdict, kill_trial, plant, run_child, verify
 from bench.faults.inputs import run_inputs
+from bench.faults.restart import restart_trial
+from bench.faults.worker import Worker, dagster_home, finished, launch, worker_trial
+from bench.faults.writers import race_writers
 from lake.location import LakeLocation
-from tests.faults.harness import RANDOM_KILL, Verdict, kill_trial, plant, run_child, verify
-from tests.faults.test_fault_seaweed_restart import restart_trial
-from tests.faults.worker import Worker, dagster_home, finished, launch, worker_trial
-from tests.faults.writers import race_writers
 from tests.support.seaweed import Weed
 
 BATCH = 5

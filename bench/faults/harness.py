@@ -1,4 +1,4 @@
-"""Fault-injection harness shared by the fault tests and ``python -m bench.faults``.
+"""Fault-injection harness of ``python -m bench.faults``, also run by the fault tests.
 
 A trial plants a batch of calls in the landing zone, ingests it in a separate process
 (from a fork server that never touched Delta: never a fork of a process that has, as
@@ -12,14 +12,12 @@ the landing zone, every table readable by deltalake and DuckDB.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import multiprocessing as mp
 import os
 import random
 import signal
 import sys
 import time
-import wave
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,21 +35,12 @@ from resources.calls import CallMeta
 from resources.lake import LakeResource
 from resources.landing import LandingZone
 from resources.trunk_recorder.resource import TrunkRecorderSource
+from tests.support.audio import wav_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 DAY = dt.date(2026, 11, 2)
 START = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
 RANDOM_KILL = "random_kill"
-
-
-def wav_bytes(seconds: float = 0.5, rate: int = 8000) -> bytes:
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(b"\x01\x00" * int(seconds * rate))
-    return buf.getvalue()
 
 
 def call(n: int) -> CallMeta:
@@ -71,7 +60,7 @@ def plant(
 ) -> list[str]:
     """Calls ``numbers`` stored in the landing zone as uploads; their envelope keys."""
     zone = LandingZone(resource(location).objects)
-    audio = wav_bytes()
+    audio = wav_bytes(0.5)  # half a second keeps a batch small
     return [zone.put("upload", call(n), audio, "wav", received=received) for n in numbers]
 
 
@@ -97,7 +86,7 @@ def sweep(location: LakeLocation) -> dict[str, int]:
     return {k: int(v.value) for k, v in metadata.items() if k != "swept"}  # type: ignore[arg-type]
 
 
-_SERVER_MODULES = ["tests.faults.server"]
+_SERVER_MODULES = ["bench.faults.server"]
 
 
 def processes() -> mp.context.ForkServerContext:
@@ -203,7 +192,7 @@ def unreadable_tables(location: LakeLocation) -> list[str]:
             try:
                 n = delta.read(location, spec).num_rows
                 # table names come from the registry, not from data
-                [(m,)] = con.execute(f'SELECT count(*) FROM "{spec.name}"').fetchall()
+                [(m,)] = con.execute(f'SELECT count(*) FROM "{spec.name}"').fetchall()  # noqa: S608
                 if n != m:
                     bad.append(f"{spec.name}: deltalake {n} rows, duckdb {m}")
             except Exception as exc:

@@ -27,13 +27,14 @@ import psutil
 from assets.maintenance.assets import landing_leftovers
 from assets.raw.assets import raw_calls
 from assets.raw.sensors import landing_sensor
+from bench.faults.harness import call, resource
 from lake import delta
 from lake.location import LakeLocation
 from lake.objects import landing_key
 from lake.tables import RAW_CALLS, RAW_QUARANTINE
 from resources.landing import meta_to_json
 from resources.trunk_recorder.resource import TrunkRecorderSource
-from tests.faults.harness import call, resource, wav_bytes
+from tests.support.audio import wav_bytes
 
 Envelope = dict[str, object]
 # mutation name -> change to a good envelope (in place) and audio bytes (None: no object)
@@ -138,7 +139,7 @@ def write(location: LakeLocation, rng: random.Random, n: int, kind: str | None =
     envelope_key = landing_key("upload", received, f"{name}.call.json")
     env: Envelope = {"source": "upload", "received_at": received.isoformat(), "audio_key": audio_key,
                      "audio_ext": "wav", "call": meta_to_json(meta)}
-    envelope, audio = (json.dumps(env).encode(), wav_bytes()) if kind is None else MUTATIONS[kind](rng, env, wav_bytes())
+    envelope, audio = (json.dumps(env).encode(), wav_bytes(0.5)) if kind is None else MUTATIONS[kind](rng, env, wav_bytes(0.5))
     if audio is not None:
         store.put(audio_key, audio)
     if envelope is not None:

@@ -5,7 +5,7 @@ not exist in a process that forks."""
 
 import dagster as dg
 
-import tests.faults.harness  # noqa: F401 - imported for the children
+import bench.faults.harness  # noqa: F401 - imported for the children
 
 
 @dg.asset

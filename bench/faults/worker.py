@@ -16,10 +16,10 @@ import yaml
 from dagster._core.storage.tags import PARTITION_NAME_TAG
 
 from assets.raw.lanes import LANE_TAG, LIVE_LANE
+from bench.faults.harness import DAY, REPO, plant, resource, sweep
 from lake.location import LakeLocation
 from orchestration.runner import INSTANCE_DIR
 from resources.landing import LandingZone
-from tests.faults.harness import DAY, REPO, plant, resource, sweep
 
 RUN_TIMEOUT_S = 180
 
@@ -71,7 +71,7 @@ class Worker:
 
 
 def launch(instance: dg.DagsterInstance, keys: list[str]) -> str:
-    recon = dg.build_reconstructable_job("tests.faults.jobs", "raw_calls_job")
+    recon = dg.build_reconstructable_job("bench.faults.jobs", "raw_calls_job")
     run = instance.create_run_for_job(
         recon.get_definition(),
         run_config={"ops": {"raw_calls": {"config": {"landing_keys": keys}}}},

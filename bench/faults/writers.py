@@ -3,11 +3,15 @@ only the lake library, so each spawned process starts in a second or two."""
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing as mp
 from collections import Counter
 
+import pyarrow as pa
+
 from lake import delta
 from lake.location import LakeLocation
+from lake.objects import RAW_AUDIO, audio_key
 from lake.tables import RAW_CALLS
 
 WRITERS = 3
@@ -17,10 +21,8 @@ SLICE = 6
 
 def merge_overlapping(uri: str, options: dict[str, str], writer: int, start, outcomes) -> None:
     """Merge this writer's overlapping slices into raw_calls once the others are ready."""
-    from tests.lake.rows import raw_calls
-
     location = LakeLocation(uri, options)
-    every = raw_calls(WRITERS * SLICE + SLICE, prefix="c")
+    every = _calls(WRITERS * SLICE + SLICE)
     start.wait()
     try:
         for r in range(ROUNDS):
@@ -32,9 +34,25 @@ def merge_overlapping(uri: str, options: dict[str, str], writer: int, start, out
         outcomes.put((writer, f"{type(exc).__name__}: {exc}"))
 
 
+def _calls(n: int) -> pa.Table:
+    """``n`` raw_calls rows with call_uid ``c-<i>``: what the writers race to merge."""
+    start = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    return pa.Table.from_pylist(
+        [
+            {
+                "call_uid": f"c-{i}", "call_date": start.date(), "call_hour": 9, "system": "sys",
+                "talkgroup": 100 + i, "start_time": start + dt.timedelta(seconds=i), "duration_s": 3.5,
+                "audio_key": audio_key(RAW_AUDIO, "sys", start.date(), f"c-{i}", "wav"),
+                "audio_bytes": 100, "source": "test", "ingested_at": start,
+            }
+            for i in range(n)
+        ]
+    )
+
+
 def race_writers(location: LakeLocation) -> None:
     """Start the writers together; assert each call is stored once and the table reads."""
-    from tests.faults.harness import unreadable_tables  # not in the writers' imports
+    from bench.faults.harness import unreadable_tables  # not in the writers' imports
 
     ctx = mp.get_context("spawn")
     start, outcomes = ctx.Barrier(WRITERS), ctx.Queue()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faults.writers import race_writers
+from bench.faults.writers import race_writers
 
 
 def test_concurrent_merges_into_raw_calls_on_a_local_lake(lake):

@@ -12,8 +12,8 @@ import random
 
 import pytest
 
+from bench.faults.harness import RANDOM_KILL, kill_trial, plant, run_child, verify
 from lake.location import LakeLocation
-from tests.faults.harness import RANDOM_KILL, kill_trial, plant, run_child, verify
 
 BATCH = 5
 LOCAL_POINTS = ["object_put_partial", "landing_put_between", "landing_ack_between", "delta_after_commit", RANDOM_KILL]

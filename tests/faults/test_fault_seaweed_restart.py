@@ -6,38 +6,16 @@ quarantined, nothing in the landing zone and every table readable."""
 from __future__ import annotations
 
 import random
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from bench.faults.harness import ingest_batch, plant, verify
+from bench.faults.restart import restart_trial
 from lake.location import LakeLocation
-from resources.landing import LandingZone
-from tests.faults.harness import ingest_batch, plant, resource, run_child, sweep, verify
 from tests.support.seaweed import Weed
 
 BATCH = 6
-
-
-def restart_trial(weed: Weed, location: LakeLocation, numbers: range, delay_s: float) -> int:
-    """Ingest ``numbers`` in a child while the server restarts ``delay_s`` into the run."""
-    keys = plant(location, numbers)
-
-    def restart() -> None:
-        time.sleep(delay_s)
-        weed.stop()
-        weed.start()
-
-    bouncer = threading.Thread(target=restart)
-    bouncer.start()
-    crashed = run_child(location, keys, None, None)
-    bouncer.join()
-    pending = LandingZone(resource(location).objects).pending()
-    if pending:
-        assert ingest_batch(location, pending)
-    sweep(location)
-    return crashed.returncode
 
 
 @pytest.mark.s3

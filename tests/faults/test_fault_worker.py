@@ -9,8 +9,8 @@ import random
 
 import dagster as dg
 
-from tests.faults.harness import plant, verify
-from tests.faults.worker import Worker, dagster_home, finished, launch, worker_trial
+from bench.faults.harness import plant, verify
+from bench.faults.worker import Worker, dagster_home, finished, launch, worker_trial
 
 BATCH = 5
 TRIALS = 1  # each costs a cold worker start (~1 min on a loaded CI box); the bench runs 20

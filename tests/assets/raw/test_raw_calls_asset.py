@@ -2,10 +2,8 @@
 in process on a small lake."""
 
 import datetime as dt
-import io
 import json
 import os
-import wave
 
 import dagster as dg
 
@@ -18,19 +16,10 @@ from resources.calls import CallMeta, Unit
 from resources.landing import LandingZone
 from resources.trunk_recorder.format import call_json, call_stem, write_call
 from resources.trunk_recorder.resource import TrunkRecorderSource
+from tests.support.audio import wav_bytes
 
 DAY = dt.date(2026, 11, 2)
 START = dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC)
-
-
-def wav_bytes(seconds: float = 1.0, rate: int = 8000) -> bytes:
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(b"\x01\x00" * int(seconds * rate))
-    return buf.getvalue()
 
 
 def meta(tg: int, offset_s: int = 0) -> CallMeta:
