@@ -6,6 +6,8 @@ long to keep it (``SCANLAKE_RETENTION_<RULE>_DAYS``, e.g. ``SCANLAKE_RETENTION_A
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from dagster import ConfigurableResource
 from pydantic import Field
 
@@ -20,6 +22,8 @@ def env_var(rule: str) -> str:
 
 class RetentionResource(ConfigurableResource):
     """Days to keep, per rule of ``lake.retention.RULES``; None keeps forever."""
+
+    ENV: ClassVar[dict[str, str]] = {f"{rule}_days": env_var(rule) for rule in RULES}
 
     audio_days: int | None = Field(default=None, description="Raw and normalized audio objects")
     transcripts_days: int | None = Field(default=None, description="transcripts and transcript_words")

@@ -5,6 +5,8 @@ reads these through the asset that runs it."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import dagster as dg
 from pydantic import Field
 
@@ -12,6 +14,8 @@ from pydantic import Field
 class ToneDetectorResource(dg.ConfigurableResource):
     """``SCANLAKE_TONES_*``: which tone-outs are named stations, and how long the tones
     of a two-tone or long-tone page last on this county's system."""
+
+    ENV: ClassVar[dict[str, str]] = {"stations_path": "SCANLAKE_TONES_CONFIG"}
 
     stations_path: str | None = Field(
         default=None,

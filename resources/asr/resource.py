@@ -10,6 +10,7 @@ is the row whose model_id equals this resource's ``model_id``.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import ClassVar
 
 from dagster import ConfigurableResource
 from pydantic import Field
@@ -18,11 +19,25 @@ from assets.transcripts.transcribe import PackingOptions
 from resources.asr.engine import DecodeOptions, WhisperEngine
 from resources.asr.models import ModelIdentity, ModelSpec, identity
 from resources.asr.vocabulary import Vocabulary, gazetteer_streets, load_talkgroup_terms
+from resources.settings import GAZETTEER_CSV_ENV
 
 
 class TranscriberResource(ConfigurableResource):
     """WhisperX transcription settings: model, device, batching, VAD, alignment and the
     domain vocabulary used as Whisper's prompt."""
+
+    ENV: ClassVar[dict[str, str]] = {
+        "model": "SCANLAKE_ASR_MODEL",
+        "device": "SCANLAKE_ASR_DEVICE",
+        "compute_type": "SCANLAKE_ASR_COMPUTE_TYPE",
+        "language": "SCANLAKE_ASR_LANGUAGE",
+        "vad_method": "SCANLAKE_ASR_VAD",
+        "align_model": "SCANLAKE_ASR_ALIGN_MODEL",
+        "model_dir": "SCANLAKE_ASR_MODEL_DIR",
+        "model_cache_dir": "SCANLAKE_ASR_CACHE_DIR",
+        "gazetteer_csv": GAZETTEER_CSV_ENV,
+        "batch_size": "SCANLAKE_ASR_BATCH_SIZE",
+    }
 
     # Defaults come from the dataclasses the pure code takes, so each lives in one place.
     model: str = Field(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import ClassVar
 
 from dagster import ConfigurableResource
 from pydantic import Field
@@ -23,6 +24,17 @@ _USER_TOKENS_LOCK = threading.Lock()
 class BroadcastifyResource(ConfigurableResource):
     """Polls one Broadcastify Calls live feed. Secrets are meant to come from the
     environment (``EnvVar("BCFY_API_KEY")`` and the like); unset, the source is off."""
+
+    ENV: ClassVar[dict[str, str]] = {
+        "api_key_id": "SCANLAKE_BCFY_API_KEY_ID",
+        "api_key_secret": "SCANLAKE_BCFY_API_KEY",
+        "app_id": "SCANLAKE_BCFY_APP_ID",
+        "username": "SCANLAKE_BCFY_USERNAME",
+        "password": "SCANLAKE_BCFY_PASSWORD",
+        "playlist_uuid": "SCANLAKE_BCFY_PLAYLIST_UUID",
+        "sid": "SCANLAKE_BCFY_SID",
+        "node_id": "SCANLAKE_BCFY_NODE_ID",
+    }
 
     base_url: str = Field(default="https://api.bcfy.io", description="Broadcastify API host")
     api_key_id: str = Field(default="", description="API key id: the JWT header's kid")

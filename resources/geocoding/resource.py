@@ -3,6 +3,8 @@ county is. Defaults are offline: only the local gazetteer is asked."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pyarrow as pa
 from dagster import ConfigurableResource
 from pydantic import Field
@@ -16,12 +18,26 @@ from resources.geocoding.census import CensusBatchGeocoder
 from resources.geocoding.chain import Geocoder
 from resources.geocoding.gazetteer import MIN_ADDRESS_SCORE, LocalGazetteer
 from resources.geocoding.nominatim import NominatimGeocoder
+from resources.settings import GAZETTEER_CSV_ENV
 
 BACKENDS = ("gazetteer", "census", "nominatim")
 
 
 class GeocoderResource(ConfigurableResource):
     """Geocoding for the ``locations`` layer (resource key ``geocoder``)."""
+
+    ENV: ClassVar[dict[str, str]] = {
+        "gazetteer_path": GAZETTEER_CSV_ENV,
+        "county_path": "SCANLAKE_COUNTY_GEOJSON",
+        "jurisdictions_path": "SCANLAKE_JURISDICTIONS_GEOJSON",
+        "jurisdiction_field": "SCANLAKE_JURISDICTION_FIELD",
+        "region": "SCANLAKE_REGION",
+        "default_city": "SCANLAKE_DEFAULT_CITY",
+        "census_url": "SCANLAKE_CENSUS_URL",
+        "nominatim_url": "SCANLAKE_NOMINATIM_URL",
+        "nominatim_user_agent": "SCANLAKE_NOMINATIM_USER_AGENT",
+        "backends": "SCANLAKE_GEOCODER_BACKENDS",  # ':'-separated
+    }
 
     gazetteer_path: str | None = Field(
         default=None,

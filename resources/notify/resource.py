@@ -5,6 +5,7 @@ from the environment at send time, under the variable names the YAML gives."""
 from __future__ import annotations
 
 import os
+from typing import ClassVar
 
 from dagster import ConfigurableResource
 from pydantic import Field, model_validator
@@ -14,6 +15,11 @@ from resources.notify.channels import ChannelSpec, Notification, SendResult, sen
 
 class NotifierResource(ConfigurableResource):
     """Sends alerts through Apprise (and signed webhooks), with retries and backoff."""
+
+    ENV: ClassVar[dict[str, str]] = {
+        "config_path": "SCANLAKE_ALERTS_CONFIG",
+        "audio_base_url": "SCANLAKE_AUDIO_BASE_URL",
+    }
 
     config_path: str = Field(
         default="config/alerts.yaml",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import ClassVar
 
 from dagster import ConfigurableResource
 from pydantic import Field
@@ -16,6 +17,9 @@ from resources.trunk_recorder.folder import ScanResult
 class TrunkRecorderSource(ConfigurableResource):
     """Capture folders written by trunk-recorder (its ``captureDir``), each holding
     ``SHORTNAME/YYYY/M/D/`` day folders of call audio and JSON."""
+
+    # ':'-separated folders; the folders are paths, not secrets
+    ENV: ClassVar[dict[str, str]] = {"capture_dirs": "SCANLAKE_TRUNK_RECORDER_DIRS"}
 
     capture_dirs: list[str] = Field(default_factory=list, description="trunk-recorder captureDir folders to read")
     settle_s: float = Field(
