@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 DEFAULT_REGION = "us-east-1"
 
 # Field name -> the delta-rs option key, which is also the standard AWS variable's name.
-_KEYS = {
+AWS_VARIABLES = {
     "endpoint_url": "AWS_ENDPOINT_URL",
     "access_key_id": "AWS_ACCESS_KEY_ID",
     "secret_access_key": "AWS_SECRET_ACCESS_KEY",
@@ -25,7 +25,7 @@ _KEYS = {
     "region": "AWS_REGION",
     "allow_http": "AWS_ALLOW_HTTP",
 }
-AWS_ENV = tuple(_KEYS.values())
+AWS_ENV = tuple(AWS_VARIABLES.values())
 # what delta-rs and the AWS SDKs take for true
 _TRUTHY = frozenset({"1", "true", "on", "yes", "y"})
 
@@ -54,7 +54,7 @@ class S3Options:
     @classmethod
     def from_mapping(cls, options: Mapping[str, str]) -> S3Options:
         """Parse a delta-rs style mapping (``AWS_*`` keys); unknown keys go to ``extra``."""
-        known = {name: options[key] for name, key in _KEYS.items() if options.get(key)}
+        known = {name: options[key] for name, key in AWS_VARIABLES.items() if options.get(key)}
         allow = known.pop("allow_http", None)
         return cls(
             **known,
@@ -96,7 +96,7 @@ class S3Options:
             value = getattr(self, f.name)
             if f.name == "extra" or value is None:
                 continue
-            out[_KEYS[f.name]] = ("true" if value else "false") if isinstance(value, bool) else value
+            out[AWS_VARIABLES[f.name]] = ("true" if value else "false") if isinstance(value, bool) else value
         return {**out, **self.extra}
 
     def s3fs_kwargs(self) -> dict[str, object]:

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from lake.location import DEFAULT_LOCAL_LAKE, LAKE_URI_ENV, LakeLocation
 from lake.objects import ObjectStore
-from lake.s3 import S3Options
+from lake.s3 import AWS_VARIABLES, S3Options
 
 
 class LakeResource(ConfigurableResource):
@@ -19,11 +19,7 @@ class LakeResource(ConfigurableResource):
     # Each field's environment variable: the lake's own, then the standard AWS ones.
     ENV: ClassVar[dict[str, str]] = {
         "uri": LAKE_URI_ENV,
-        "endpoint_url": "AWS_ENDPOINT_URL",
-        "access_key_id": "AWS_ACCESS_KEY_ID",
-        "secret_access_key": "AWS_SECRET_ACCESS_KEY",
-        "session_token": "AWS_SESSION_TOKEN",
-        "region": "AWS_REGION",
+        **{f: AWS_VARIABLES[f] for f in ("endpoint_url", "access_key_id", "secret_access_key", "session_token", "region")},
     }
 
     uri: str = Field(default=DEFAULT_LOCAL_LAKE, description="Local folder or s3://bucket/prefix")
