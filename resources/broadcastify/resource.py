@@ -23,7 +23,7 @@ _USER_TOKENS_LOCK = threading.Lock()
 
 class BroadcastifyResource(ConfigurableResource):
     """Polls one Broadcastify Calls live feed. Secrets are meant to come from the
-    environment (``EnvVar("BCFY_API_KEY")`` and the like); unset, the source is off."""
+    environment (``ENV`` names their variables); unset, the source is off."""
 
     ENV: ClassVar[dict[str, str]] = {
         "api_key_id": "SCANLAKE_BCFY_API_KEY_ID",
