@@ -17,8 +17,8 @@ import time
 
 import httpx
 
+from radiotext.streets import parse_street
 from resources.geocoding.backend import ADDRESS, GeocodeQuery, GeocoderUnavailable, Match, scrub
-from resources.geocoding.streets import parse_street
 
 MAX_BATCH = 10_000
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
