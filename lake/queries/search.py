@@ -21,8 +21,15 @@ import re
 import duckdb
 import pandas as pd
 
-from lake.queries.search_query import SearchQuery, highlight_spans, parse_query, phrase_start
+from lake.queries.search_query import (
+    SearchQuery,
+    escape_word,
+    highlight_spans,
+    parse_query,
+    phrase_start,
+)
 from lake.queries.window import Window
+from radiotext.words import TYPOGRAPHIC_APOSTROPHE, WORD
 
 # The score: BM25's saturated term frequency (k1 = 1.2, b = 0.75) with the transcript's
 # length in bytes (``strlen``, nearly free) against a typical 110-byte transcript (about 20
@@ -87,10 +94,14 @@ LEFT JOIN normalized_audio n ON n.call_uid = top.call_uid AND n.call_date BETWEE
 ORDER BY top.score DESC, top.start_time DESC
 """  # noqa: S608 - the one interpolation is the constant _SCORE
 
+# A word row's term, as ``normalize_word`` reads it in Python (``radiotext.words``).
+_FOLDED_WORD = f"replace(lower(word), '{TYPOGRAPHIC_APOSTROPHE}', '''')"
+_WORD_SQL = WORD.replace("'", "''")
+
 WORDS_SEARCH_SQL = f"""
 WITH w AS (
     SELECT call_uid, call_date, model_id, word_index,
-           lower(regexp_replace(word, '[^A-Za-z0-9''-]', '', 'g')) AS term
+           array_to_string(regexp_extract_all({_FOLDED_WORD}, '{_WORD_SQL}'), '') AS term
     FROM transcript_words
     WHERE call_date BETWEEN $d0 AND $d1 AND regexp_matches(word, $word_pattern)
 ), s AS (
@@ -130,7 +141,7 @@ SELECT top.* EXCLUDE (raw_audio_key), coalesce(n.audio_key, top.raw_audio_key) A
 FROM top
 LEFT JOIN normalized_audio n ON n.call_uid = top.call_uid AND n.call_date BETWEEN $d0 AND $d1
 ORDER BY top.score DESC, top.start_time DESC
-"""  # noqa: S608 - the one interpolation is the constant _SCORE
+"""  # noqa: S608 - the interpolations are the constants above
 
 # Reads only the days the hits are on, and there only the row groups that can hold a hit
 # (words are sorted by call_uid within a day); a join to the hits would scan every word.
@@ -189,7 +200,7 @@ def search_words(
     query = parse_query(text)
     params = window.params | {
         "phrases": [list(p) for p in query.phrases],
-        "word_pattern": r"(?i)^\W*(" + "|".join(re.escape(t) for t in query.terms) + r")\W*$",
+        "word_pattern": r"(?i)^\W*(" + "|".join(escape_word(t) for t in query.terms) + r")\W*$",
         "limit": limit,
     }
     return attach_hits(con, con.execute(WORDS_SEARCH_SQL, params).df(), query)

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from radiotext.words import TYPOGRAPHIC_APOSTROPHE, word_key, words
+
 MAX_PHRASES = 8
 MAX_WORDS_PER_PHRASE = 8
-_TOKEN = re.compile(r"[a-z0-9'-]+")
 _QUOTED = re.compile(r'"([^"]*)"')
 
 
@@ -56,12 +57,18 @@ class SearchQuery:
 
 
 def _body(phrase: tuple[str, ...]) -> str:
-    return r"\W+".join(re.escape(word) for word in phrase)
+    return r"\W+".join(escape_word(word) for word in phrase)
+
+
+def escape_word(word: str) -> str:
+    """A pattern for one word as ``radiotext.words`` reads it: the text may spell its
+    apostrophe either way."""
+    return re.escape(word).replace("'", f"['{TYPOGRAPHIC_APOSTROPHE}]")
 
 
 def normalize_word(word: str) -> str:
-    """A transcript word as search compares it: lower case, punctuation dropped."""
-    return "".join(_TOKEN.findall(word.lower()))
+    """A transcript word as search compares it (``radiotext.words.word_key``)."""
+    return word_key(word)
 
 
 def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
@@ -73,12 +80,10 @@ def parse_query(text: str) -> SearchQuery:
     """Words and "quoted phrases" of a search box, each phrase as normalized words. A phrase
     inside a longer one is dropped: the longer one already requires it."""
     phrases: list[tuple[str, ...]] = []
-    quoted = [
-        tuple(_TOKEN.findall(q.lower()))[:MAX_WORDS_PER_PHRASE] for q in _QUOTED.findall(text)
-    ]
-    words = [(w,) for w in _TOKEN.findall(_QUOTED.sub(" ", text).lower())]
+    quoted = [tuple(words(q))[:MAX_WORDS_PER_PHRASE] for q in _QUOTED.findall(text)]
+    loose = [(w,) for w in words(_QUOTED.sub(" ", text))]
     seen: set[str] = set()
-    for phrase in quoted + words:
+    for phrase in quoted + loose:
         # "10-50" and "10 50" are the same phrase to the patterns
         key = " ".join(re.split(r"\W+", " ".join(phrase)))
         if phrase and key not in seen:
