@@ -1,7 +1,8 @@
 """Keyword matching on a transcript's words.
 
-Words and phrases are compared as token sequences: lower-case runs of letters and digits,
-so "Fire," matches "fire" and "10-70" matches both "10-70" and "10 70". Regexes run over the
+Words and phrases are compared as token sequences: the words of ``radiotext.words`` (the
+ones search and the transcript guards read) with compounds broken into their parts, so
+"Fire," matches "fire" and "10-70" matches both "10-70" and "10 70". Regexes run over the
 words joined by spaces, case-insensitively, and a hit covers every word it touches.
 
 A group matches when a positive term hits and that hit is not inside a negation ("fire"
@@ -14,11 +15,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+from radiotext.words import parts
 
 
 def tokens(text: str) -> tuple[str, ...]:
-    return tuple(_TOKEN.findall(text.lower()))
+    return tuple(parts(text))
 
 
 @dataclass(frozen=True)

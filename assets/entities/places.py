@@ -28,9 +28,9 @@ from assets.entities.phrases import (
     street_phrase,
     token_after,
 )
-from resources.geocoding.soundalike import OUTSIDE, number_fit
-from resources.geocoding.spoken import TENS, UNITS, ordinal_text, spoken_number
-from resources.geocoding.streets import StreetName
+from radiotext.soundalike import OUTSIDE, number_fit
+from radiotext.spoken import TENS, UNITS, ordinal_text, spoken_number
+from radiotext.streets import StreetName
 
 _MAX_HOUSE_DIGITS = 5
 _CORNER_FUZZY = 0.72

@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from assets.entities.candidates import Candidate
 from assets.entities.lexicon import PHONETIC, PLATE_CUES
-from resources.geocoding.spoken import TEENS, TENS, UNITS, digit_chunks
+from radiotext.spoken import TEENS, TENS, UNITS, digit_chunks
 
 _SEPARATORS = frozenset({",", "-", "."})
 _PLATE_NUMBER_WORDS = frozenset(UNITS) | frozenset(TEENS) | frozenset(TENS)

@@ -20,7 +20,7 @@ from assets.entities.lexicon import (
     mile_marker_word,
     unit_kind,
 )
-from resources.geocoding.spoken import TEENS, TENS, UNITS, is_number_token, spoken_number
+from radiotext.spoken import TEENS, TENS, UNITS, is_number_token, spoken_number
 
 NUM = {"_": {"radio_num": True}}
 UNIT_WORD = {"_": {"radio_unit": {"NOT_IN": [""]}}}

@@ -1,8 +1,8 @@
 """The transcript layer: ``transcripts`` and ``transcript_words`` and their checks, wired
 for Dagster.
 
-A thin shell: pending calls, batching and the writes live in ``partition``; packing in
-``packing``; decoding in ``resources.asr``. Model lineage: both tables are keyed by
+A thin shell: pending calls, batching and the writes live in ``partition``; packing and
+decoding in ``resources.asr``. Model lineage: both tables are keyed by
 (call_uid, model_id), so re-transcribing a range with another model (a backfill after
 changing the ``transcriber`` resource) adds rows beside the old ones; the current
 transcript of a call is the row with the transcriber's ``model_id``.

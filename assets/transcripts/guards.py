@@ -9,10 +9,10 @@ Flags: ``no_speech`` (nothing was said, the transcript is empty), ``repetition_l
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from radiotext.words import word_key
 from resources.asr.words import WordTiming
 
 NO_SPEECH = "no_speech"
@@ -52,8 +52,6 @@ PHANTOM_PHRASES = (
 # phantoms only when they are the whole call and the model itself doubts them.
 SOLO_PHANTOMS = ("you", "thank you", "bye", "so", "uh", "um", "hmm", "oh", "okay")
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-
 
 @dataclass(frozen=True)
 class GuardOptions:
@@ -84,7 +82,8 @@ def hallucinated(flags: Sequence[str]) -> bool:
 
 
 def normalize_word(word: str) -> str:
-    return _NON_WORD.sub("", word.lower())
+    """One of Whisper's words as the guards compare it (``radiotext.words.word_key``)."""
+    return word_key(word)
 
 
 def normalize_phrase(phrase: str) -> str:
@@ -114,7 +113,7 @@ def find_loops(keys: Sequence[str], opts: GuardOptions) -> list[tuple[int, int]]
                 reps += 1
             needed = opts.loop_min_repeats
             if n == 1:
-                long = len(gram[0]) >= opts.long_word_chars
+                long = sum(ch.isalnum() for ch in gram[0]) >= opts.long_word_chars
                 needed = opts.loop_min_repeats_long_word if long else opts.loop_min_repeats_single
             if reps >= needed and (best is None or (reps - 1) * n > best[1] - best[0]):
                 best = (i + n, i + reps * n)

@@ -27,7 +27,6 @@ from assets.transcripts.rows import (
 from assets.transcripts.transcribe import (
     CallAudio,
     CallTranscript,
-    PackingOptions,
     transcribe_calls,
 )
 from lake import delta
@@ -36,6 +35,7 @@ from lake.location import LakeLocation
 from lake.objects import ObjectStore
 from lake.tables import NORMALIZED_AUDIO, RAW_CALLS, TRANSCRIPT_WORDS, TRANSCRIPTS
 from resources.asr.engine import WhisperEngine
+from resources.asr.packing import PackingOptions
 from resources.asr.vocabulary import Vocabulary
 
 _RAW_COLUMNS = [

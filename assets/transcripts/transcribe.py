@@ -14,9 +14,16 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from assets.transcripts import guards as g
-from assets.transcripts.packing import SAMPLE_RATE, assign_words, pack, plan_pieces, render
 from assets.transcripts.scoring import avg_logprob, compression_ratio, confidence, text_of
 from resources.asr.engine import WhisperEngine
+from resources.asr.packing import (
+    SAMPLE_RATE,
+    PackingOptions,
+    assign_words,
+    pack,
+    plan_pieces,
+    render,
+)
 from resources.asr.words import WordTiming
 
 
@@ -29,20 +36,6 @@ class CallAudio:
     @property
     def duration_s(self) -> float:
         return self.audio.size / SAMPLE_RATE
-
-
-@dataclass(frozen=True)
-class PackingOptions:
-    pack_calls: bool = True  # several calls per 30 s window (else one call per window)
-    gap_s: float = 1.0  # silence between packed pieces
-    window_s: float = 30.0  # audio per window, gaps included (Whisper's window is 30 s)
-    pad_s: float = 0.2  # audio kept around each VAD speech region
-    join_gap_s: float = 1.0
-    max_piece_s: float = 28.0
-    retry: bool = True  # decode a packed call again if it came back empty or flagged
-    # ... and, alone, one left with too few words for its speech (the window's decode skipped
-    # it): fewer missed words, at the cost of a window per such call
-    retry_sparse: bool = True
 
 
 @dataclass(frozen=True)

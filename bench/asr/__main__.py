@@ -33,7 +33,6 @@ from assets.transcripts.rows import call_prompts
 from assets.transcripts.transcribe import (
     CallAudio,
     CallTranscript,
-    PackingOptions,
     transcribe_calls,
 )
 from bench.asr.corpus import Corpus, build
@@ -41,6 +40,7 @@ from bench.asr.score import invented_on_silence, timing_error, wer
 from bench.common import console, print_table
 from resources.asr.engine import DecodeOptions, WhisperEngine
 from resources.asr.models import ModelSpec, load
+from resources.asr.packing import PackingOptions
 from resources.asr.vocabulary import Vocabulary, gazetteer_streets
 
 COLUMNS = [

@@ -29,8 +29,9 @@ from bench.common import console
 from bench.geo.asr import transcribe
 from bench.geo.report import report
 from bench.geo.score import LabelScore, PlaceScore, canonical, score_entities
+from radiotext.streets import leading_number
 from resources.geocoding.chain import Geocoder
-from resources.geocoding.gazetteer import LocalGazetteer, leading_number
+from resources.geocoding.gazetteer import LocalGazetteer
 from resources.geocoding.gazetteer_files import load_gazetteer_file
 from resources.geocoding.resource import GeocoderResource
 

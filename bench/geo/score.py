@@ -15,8 +15,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from radiotext.streets import parse_street
 from resources.geocoding.metric import distance_m
-from resources.geocoding.streets import parse_street
 
 
 def canonical(label: str, normalized: str) -> object:

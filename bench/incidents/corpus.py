@@ -15,8 +15,9 @@ from assets.entities.numbers import house_number_settings
 from assets.entities.pipeline import RadioSettings
 from assets.geo.queries import query_for
 from assets.incidents.signals import CallFacts, call_facts
+from radiotext.streets import leading_number
 from resources import calls
-from resources.geocoding.gazetteer import LocalGazetteer, leading_number
+from resources.geocoding.gazetteer import LocalGazetteer
 from resources.geocoding.gazetteer_files import load_gazetteer_file
 from resources.geocoding.resource import GeocoderResource
 from resources.simulator import catalog, gazetteer

@@ -37,8 +37,9 @@ from lake.queries.calls import (
 from lake.queries.health import freshness, quarantine_summary, recent_quarantine
 from lake.queries.incidents import incident_calls, incident_types, recent_incidents
 from lake.queries.reference import street_points
-from lake.queries.search import EmptySearch, parse_query, search_calls, search_words
+from lake.queries.search import search_calls, search_words
 from lake.queries.search_index import build_search_index, search_fts
+from lake.queries.search_query import EmptySearch, parse_query
 from lake.queries.window import Window, open_lake
 
 __all__ = [

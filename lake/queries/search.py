@@ -1,10 +1,11 @@
 """Full-text search over transcripts: phrases, ranking, highlights and the hit's audio time.
 
-A query is words and "quoted phrases"; a call matches when every phrase occurs in one of
-its transcripts (any model; the newest matching transcript represents the call). Results
-are ranked by a BM25-style score (term frequency saturated, normalized by transcript length)
-and then by recency. Each hit carries the character spans to highlight and the start time
-of its first phrase, from ``transcript_words``, for an audio player to start at.
+A query is words and "quoted phrases" (parsed in ``lake.queries.search_query``); a call
+matches when every phrase occurs in one of its transcripts (any model; the newest matching
+transcript represents the call). Results are ranked by a BM25-style score (term frequency
+saturated, normalized by transcript length) and then by recency. Each hit carries the
+character spans to highlight and the start time of its first phrase, from
+``transcript_words``, for an audio player to start at.
 
 Three ways to find the matches live here, because ``bench/query`` measures them at scale:
 a regular-expression scan of ``transcripts.text`` (``search_calls``, what the app uses; see
@@ -16,87 +17,19 @@ ever reaches DuckDB as parameter values: escaped patterns and lists of terms.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
+from lake.queries.search_query import (
+    SearchQuery,
+    escape_word,
+    highlight_spans,
+    parse_query,
+    phrase_start,
+)
 from lake.queries.window import Window
-
-MAX_PHRASES = 8
-MAX_WORDS_PER_PHRASE = 8
-_TOKEN = re.compile(r"[a-z0-9'-]+")
-_QUOTED = re.compile(r'"([^"]*)"')
-
-
-class EmptySearch(ValueError):
-    """The search text has no word to look for."""
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    phrases: tuple[tuple[str, ...], ...]
-
-    @property
-    def patterns(self) -> list[str]:
-        """One case-insensitive pattern per phrase, valid for both RE2 (DuckDB) and ``re``."""
-        return [r"(?i)\b" + _body(phrase) + r"\b" for phrase in self.phrases]
-
-    @property
-    def lead_pattern(self) -> str:
-        """The longest phrase's pattern: the most selective one to scan with first."""
-        return max(zip(self.patterns, self.phrases, strict=True), key=lambda p: len(p[1]))[0]
-
-    @property
-    def any_pattern(self) -> str:
-        """Any phrase, longest first, so a match names the phrase it belongs to."""
-        ordered = sorted(self.phrases, key=len, reverse=True)
-        return r"(?i)\b(?:" + "|".join(_body(phrase) for phrase in ordered) + r")\b"
-
-    @property
-    def repeat_pattern(self) -> str:
-        """Two occurrences of any phrase: RE2 answers it with its DFA alone, far cheaper
-        than extracting the occurrences, so only transcripts holding two are counted."""
-        body = self.any_pattern.removeprefix("(?i)")
-        return "(?is)" + body + ".*" + body
-
-    @property
-    def terms(self) -> list[str]:
-        return sorted({word for phrase in self.phrases for word in phrase})
-
-
-def _body(phrase: tuple[str, ...]) -> str:
-    return r"\W+".join(re.escape(word) for word in phrase)
-
-
-def normalize_word(word: str) -> str:
-    """A transcript word as search compares it: lower case, punctuation dropped."""
-    return "".join(_TOKEN.findall(word.lower()))
-
-
-def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    n = len(short)
-    return n < len(long) and any(long[i : i + n] == short for i in range(len(long) - n + 1))
-
-
-def parse_query(text: str) -> SearchQuery:
-    """Words and "quoted phrases" of a search box, each phrase as normalized words. A phrase
-    inside a longer one is dropped: the longer one already requires it."""
-    phrases: list[tuple[str, ...]] = []
-    quoted = [tuple(_TOKEN.findall(q.lower()))[:MAX_WORDS_PER_PHRASE] for q in _QUOTED.findall(text)]
-    words = [(w,) for w in _TOKEN.findall(_QUOTED.sub(" ", text).lower())]
-    seen: set[str] = set()
-    for phrase in quoted + words:
-        # "10-50" and "10 50" are the same phrase to the patterns
-        key = " ".join(re.split(r"\W+", " ".join(phrase)))
-        if phrase and key not in seen:
-            seen.add(key)
-            phrases.append(phrase)
-    phrases = [p for p in phrases if not any(_inside(p, other) for other in phrases)]
-    if not phrases:
-        raise EmptySearch(f"nothing to search for in {text!r}")
-    return SearchQuery(tuple(phrases[:MAX_PHRASES]))
-
+from radiotext.words import TYPOGRAPHIC_APOSTROPHE, WORD
 
 # The score: BM25's saturated term frequency (k1 = 1.2, b = 0.75) with the transcript's
 # length in bytes (``strlen``, nearly free) against a typical 110-byte transcript (about 20
@@ -161,10 +94,14 @@ LEFT JOIN normalized_audio n ON n.call_uid = top.call_uid AND n.call_date BETWEE
 ORDER BY top.score DESC, top.start_time DESC
 """  # noqa: S608 - the one interpolation is the constant _SCORE
 
+# A word row's term, as ``normalize_word`` reads it in Python (``radiotext.words``).
+_FOLDED_WORD = f"replace(lower(word), '{TYPOGRAPHIC_APOSTROPHE}', '''')"
+_WORD_SQL = WORD.replace("'", "''")
+
 WORDS_SEARCH_SQL = f"""
 WITH w AS (
     SELECT call_uid, call_date, model_id, word_index,
-           lower(regexp_replace(word, '[^A-Za-z0-9''-]', '', 'g')) AS term
+           array_to_string(regexp_extract_all({_FOLDED_WORD}, '{_WORD_SQL}'), '') AS term
     FROM transcript_words
     WHERE call_date BETWEEN $d0 AND $d1 AND regexp_matches(word, $word_pattern)
 ), s AS (
@@ -204,7 +141,7 @@ SELECT top.* EXCLUDE (raw_audio_key), coalesce(n.audio_key, top.raw_audio_key) A
 FROM top
 LEFT JOIN normalized_audio n ON n.call_uid = top.call_uid AND n.call_date BETWEEN $d0 AND $d1
 ORDER BY top.score DESC, top.start_time DESC
-"""  # noqa: S608 - the one interpolation is the constant _SCORE
+"""  # noqa: S608 - the interpolations are the constants above
 
 # Reads only the days the hits are on, and there only the row groups that can hold a hit
 # (words are sorted by call_uid within a day); a join to the hits would scan every word.
@@ -263,13 +200,15 @@ def search_words(
     query = parse_query(text)
     params = window.params | {
         "phrases": [list(p) for p in query.phrases],
-        "word_pattern": r"(?i)^\W*(" + "|".join(re.escape(t) for t in query.terms) + r")\W*$",
+        "word_pattern": r"(?i)^\W*(" + "|".join(escape_word(t) for t in query.terms) + r")\W*$",
         "limit": limit,
     }
     return attach_hits(con, con.execute(WORDS_SEARCH_SQL, params).df(), query)
 
 
-def attach_hits(con: duckdb.DuckDBPyConnection, hits: pd.DataFrame, query: SearchQuery) -> pd.DataFrame:
+def attach_hits(
+    con: duckdb.DuckDBPyConnection, hits: pd.DataFrame, query: SearchQuery
+) -> pd.DataFrame:
     """Add ``spans`` (character ranges to highlight) and ``hit_start_s`` (when the first
     phrase is spoken, from the transcript's words) to search results."""
     hits = hits.copy()
@@ -285,26 +224,3 @@ def attach_hits(con: duckdb.DuckDBPyConnection, hits: pd.DataFrame, query: Searc
             starts[str(call_uid)] = phrase_start(list(group["word"]), list(group["start_s"]), query)
     hits["hit_start_s"] = [starts.get(uid) for uid in hits["call_uid"]]
     return hits
-
-
-def highlight_spans(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[int, int]]:
-    """Merged, sorted character spans of every phrase occurrence in ``text``."""
-    spans = sorted(m.span() for p in patterns for m in p.finditer(text))
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def phrase_start(words: list[str], starts: list[float | None], query: SearchQuery) -> float | None:
-    """When the query's first phrase is first spoken, from a transcript's timed words."""
-    terms = [normalize_word(w) for w in words]
-    for phrase in query.phrases:
-        n = len(phrase)
-        for i in range(len(terms) - n + 1):
-            if tuple(terms[i : i + n]) == phrase and pd.notna(starts[i]):
-                return float(starts[i])
-    return None

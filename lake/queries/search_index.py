@@ -10,7 +10,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from lake.queries.search import attach_hits, parse_query
+from lake.queries.search import attach_hits
+from lake.queries.search_query import parse_query
 from lake.queries.window import Window
 
 # The default ignore pattern drops digits; house numbers and 10-codes must stay searchable.

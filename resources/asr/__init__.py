@@ -1,8 +1,9 @@
 """Speech recognition: WhisperX (faster-whisper on CTranslate2) with its VAD and optional
 wav2vec2 alignment, loaded once per process.
 
-``models`` loads, ``engine`` decodes batches of 30 s windows, ``vocabulary`` builds the
-domain prompts; none imports dagster. ``resource`` is the Dagster face (``transcriber``).
+``models`` loads, ``engine`` decodes batches of 30 s windows, ``packing`` lays calls out in
+them, ``vocabulary`` builds the domain prompts; none imports dagster. ``resource`` is the
+Dagster face (``transcriber``).
 """
 
 import os

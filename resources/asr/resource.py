@@ -15,9 +15,9 @@ from typing import ClassVar
 from dagster import ConfigurableResource
 from pydantic import Field
 
-from assets.transcripts.transcribe import PackingOptions
 from resources.asr.engine import DecodeOptions, WhisperEngine
 from resources.asr.models import ModelIdentity, ModelSpec, identity
+from resources.asr.packing import PackingOptions
 from resources.asr.vocabulary import Vocabulary, gazetteer_streets, load_talkgroup_terms
 from resources.settings import GAZETTEER_CSV_ENV
 

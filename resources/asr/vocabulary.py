@@ -1,18 +1,21 @@
 """Domain vocabulary for Whisper's prompt: the unit names heard on a talkgroup, its
-service's jargon, 10-codes and the county's street names (from the gazetteer, an
-OpenAddresses CSV). Whisper conditions on its prompt as if it were the text just before
-the audio, so spelling "Medic 4" or "Tamarack Lane" there makes it write them that way.
+service's jargon, 10-codes and the county's street names (from the gazetteer file, read by
+the geocoder's own reader, ``resources.geocoding.gazetteer_files``). Whisper conditions on
+its prompt as if it were the text just before the audio, so spelling "Medic 4" or
+"Tamarack Lane" there makes it write them that way.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from resources.geocoding.backend import GazetteerError
+from resources.geocoding.gazetteer_files import load_gazetteer_file
 
 TEN_CODES = (
     "10-4",
@@ -145,21 +148,18 @@ def service_of(info: TalkgroupInfo) -> str | None:
 
 @lru_cache(maxsize=8)
 def _streets_cached(path: str, mtime_ns: int, limit: int) -> tuple[str, ...]:
-    counts: Counter[str] = Counter()
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        column = next((c for c in reader.fieldnames or () if c.strip().upper() == "STREET"), None)
-        if column is None:
-            raise VocabularyError(path, "no STREET column (expected an OpenAddresses CSV)")
-        for row in reader:
-            street = " ".join((row.get(column) or "").split())
-            if street:
-                counts[street.title()] += 1
+    try:
+        rows = load_gazetteer_file(path)
+    except GazetteerError as exc:
+        raise VocabularyError(path, exc.detail) from exc
+    counts = Counter(" ".join(s.split()).title() for s in rows.column("street").to_pylist() if s)
     return tuple(s for s, _ in counts.most_common(limit))
 
 
 def gazetteer_streets(path: str | Path, limit: int = 40) -> tuple[str, ...]:
-    """The ``limit`` street names with the most addresses in an OpenAddresses CSV."""
+    """The ``limit`` street names with the most addresses in a gazetteer file (an
+    OpenAddresses CSV, or TIGER ranges, where each side of a segment counts once), as the
+    geocoder loads it: an address it would drop (no place, no street) counts for none."""
     p = Path(path)
     if not p.is_file():
         raise VocabularyError(str(path), "gazetteer file not found")

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from resources.geocoding.streets import parse_street
+from radiotext.streets import parse_street
 
 ADDRESS = "address"
 INTERSECTION = "intersection"

@@ -17,8 +17,8 @@ import io
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from radiotext.streets import parse_street
 from resources.geocoding.backend import ADDRESS, GeocodeQuery, GeocoderUnavailable, Match, scrub
-from resources.geocoding.streets import parse_street
 
 MAX_BATCH = 10_000
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})

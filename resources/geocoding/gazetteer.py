@@ -17,11 +17,11 @@ from shapely.geometry import LineString, MultiPoint
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points, unary_union
 
+from radiotext.fuzzy import StreetIndex, StreetMatch
+from radiotext.streets import leading_number, parse_street
 from resources.geocoding.backend import ADDRESS, CITY, INTERSECTION, STREET, GeocodeQuery, Match
-from resources.geocoding.fuzzy import StreetIndex, StreetMatch
 from resources.geocoding.metric import LocalMetres
 from resources.geocoding.placing import AddressRange, Street
-from resources.geocoding.streets import parse_street
 
 # Least score (street similarity times how well the number places) of a placed address.
 MIN_ADDRESS_SCORE = 0.7
@@ -235,12 +235,3 @@ class LocalGazetteer:
 def _named(place: str, town: str) -> str:
     return f"{place}, {town}" if town else place
 
-
-def leading_number(text: str | None) -> int | None:
-    """The house number an address file's number field starts with ("12B" is 12)."""
-    digits = ""
-    for ch in (text or "").strip():
-        if not ch.isdigit():
-            break
-        digits += ch
-    return int(digits) if digits else None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from pathlib import Path
 
 import polars as pl
@@ -21,13 +20,12 @@ from shapely import wkt as shapely_wkt
 from shapely.errors import ShapelyError
 
 from lake.tables import GAZETTEER
+from radiotext.streets import leading_number, street_key
 from resources.geocoding.backend import GazetteerError
-from resources.geocoding.streets import street_key
 
 OPENADDRESSES_COLUMNS = ("LON", "LAT", "NUMBER", "STREET")
 TIGER_COLUMNS = ("FULLNAME", "LFROMHN", "LTOHN", "RFROMHN", "RTOHN")
 _WKT_COLUMNS = ("WKT", "GEOMETRY", "THE_GEOM", "GEOM")
-_LEADING_NUMBER = re.compile(r"^\s*(\d+)")
 
 
 def file_sha256(path: str | Path) -> str:
@@ -145,8 +143,8 @@ def _tiger_rows(frame: pl.DataFrame, path: str) -> list[dict[str, object]]:
             continue
         middle = line.interpolate(0.5, normalized=True)
         for side in ("L", "R"):
-            low = _house(_text(row, f"{side}FROMHN"))
-            high = _house(_text(row, f"{side}TOHN"))
+            low = leading_number(_text(row, f"{side}FROMHN"))
+            high = leading_number(_text(row, f"{side}TOHN"))
             if low is None or high is None:
                 continue
             rows.append(
@@ -166,11 +164,6 @@ def _tiger_rows(frame: pl.DataFrame, path: str) -> list[dict[str, object]]:
                 }
             )
     return rows
-
-
-def _house(value: str | None) -> int | None:
-    found = _LEADING_NUMBER.match(value or "")
-    return int(found.group(1)) if found else None
 
 
 def _parity(declared: str | None, low: int, high: int) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from lake import LakeLocation
 from lake import queries as q
-from lake.queries.search import EmptySearch, highlight_spans, parse_query
+from lake.queries.search_query import EmptySearch, highlight_spans, parse_query
 from tests.fixtures.small_lake import (
     N_CALLS,
     OTHER_MODEL,

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from assets.transcripts import guards as g
-from assets.transcripts.transcribe import CallAudio, PackingOptions, transcribe_calls
+from assets.transcripts.transcribe import CallAudio, transcribe_calls
 from resources.asr.engine import WhisperEngine
+from resources.asr.packing import PackingOptions
 from tests.assets.transcripts.speech import KEY_WORDS, SENTENCES, radio, silence, speak, words_of
 
 pytestmark = pytest.mark.slow

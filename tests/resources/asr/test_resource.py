@@ -1,6 +1,6 @@
-from assets.transcripts.transcribe import PackingOptions
 from resources.asr.engine import DecodeOptions
 from resources.asr.models import ModelSpec
+from resources.asr.packing import PackingOptions
 from resources.asr.resource import TranscriberResource
 
 

@@ -38,6 +38,23 @@ def test_a_csv_without_streets_is_refused(tmp_path):
         gazetteer_streets(tmp_path / "missing.csv")
 
 
+def test_streets_are_read_by_the_geocoders_reader(tmp_path):
+    # one reader for the gazetteer: TIGER ranges give the prompt streets too, and an address
+    # the geocoder drops (no coordinates) gives the prompt none
+    tiger = tmp_path / "ranges.csv"
+    tiger.write_text(
+        "FULLNAME,LFROMHN,LTOHN,RFROMHN,RTOHN,WKT\n"
+        'CEDAR LN,1,99,2,98,"LINESTRING (-93.1 44.9, -93.11 44.91)"\n'
+        'CEDAR LN,101,199,102,198,"LINESTRING (-93.11 44.91, -93.12 44.92)"\n'
+        'ELM ST,1,9,2,8,"LINESTRING (-93.2 44.9, -93.21 44.91)"\n'
+    )
+    assert gazetteer_streets(tiger) == ("Cedar Ln", "Elm St")
+    points = tmp_path / "points.csv"
+    rows = ["-93.1,44.9,1,OAK AVE,,,,,", ",,2,MAPLE ST,,,,,", ",,3,MAPLE ST,,,,,"]
+    points.write_text(OPENADDRESSES_HEADER + "\n".join(rows) + "\n")
+    assert gazetteer_streets(points) == ("Oak Ave",)
+
+
 def test_service_is_read_from_the_talkgroup():
     assert service_of(TalkgroupInfo(group="Fire Dispatch")) == "fire"
     assert service_of(TalkgroupInfo(tag="County EMS")) == "ems"

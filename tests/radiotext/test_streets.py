@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from resources.geocoding.streets import parse_street, street_key
+from radiotext.streets import leading_number, parse_street, street_key
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,12 @@ def test_spoken_form() -> None:
 def test_nothing_usable() -> None:
     assert parse_street("...") is None
     assert street_key("") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("1220", 1220), ("12B", 12), (" 7 ", 7), ("0", 0), ("B12", None), ("", None), (None, None)],
+)
+def test_leading_number(text: str | None, number: int | None) -> None:
+    # the gazetteer's points, its TIGER range ends and the extractor's house numbers
+    assert leading_number(text) == number

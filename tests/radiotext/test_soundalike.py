@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from resources.geocoding.fuzzy import StreetIndex
-from resources.geocoding.soundalike import (
+from radiotext.fuzzy import StreetIndex
+from radiotext.soundalike import (
     HELD,
     LISTED,
     OUTSIDE,

@@ -23,6 +23,23 @@ WINDOW_S = 30.0
 
 
 @dataclass(frozen=True)
+class PackingOptions:
+    """How calls share Whisper's 30 s windows, and when one is decoded again alone: the
+    ``transcriber`` resource's settings, taken by ``transcribe_calls``."""
+
+    pack_calls: bool = True  # several calls per 30 s window (else one call per window)
+    gap_s: float = 1.0  # silence between packed pieces
+    window_s: float = 30.0  # audio per window, gaps included (Whisper's window is 30 s)
+    pad_s: float = 0.2  # audio kept around each VAD speech region
+    join_gap_s: float = 1.0
+    max_piece_s: float = 28.0
+    retry: bool = True  # decode a packed call again if it came back empty or flagged
+    # ... and, alone, one left with too few words for its speech (the window's decode skipped
+    # it): fewer missed words, at the cost of a window per such call
+    retry_sparse: bool = True
+
+
+@dataclass(frozen=True)
 class Piece:
     """A stretch of one call's audio, in that call's seconds."""
 

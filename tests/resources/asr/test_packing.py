@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from assets.transcripts.packing import (
+from resources.asr.packing import (
     Piece,
     Placement,
     Window,

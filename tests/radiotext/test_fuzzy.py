@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from resources.geocoding.fuzzy import StreetIndex, name_similarity
-from resources.geocoding.streets import parse_street
+from radiotext.fuzzy import StreetIndex, name_similarity
+from radiotext.streets import parse_street
 
 INDEX = StreetIndex(
     [

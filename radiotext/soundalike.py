@@ -22,8 +22,8 @@ from functools import lru_cache
 import jellyfish
 from rapidfuzz import fuzz
 
-from resources.geocoding.fuzzy import StreetIndex
-from resources.geocoding.streets import SUFFIX_WORDS, StreetName
+from radiotext.fuzzy import StreetIndex
+from radiotext.streets import SUFFIX_WORDS, StreetName
 
 ACCEPT = 0.8
 MARGIN = 0.06

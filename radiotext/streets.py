@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from resources.geocoding.spoken import ordinal_text, ordinal_value
+from radiotext.spoken import ordinal_text, ordinal_value
 
 # USPS Pub. 28 C1: spoken or written variants -> standard suffix abbreviation
 _SUFFIX_VARIANTS = {
@@ -71,6 +71,7 @@ DIRECTIONALS = {
 }  # fmt: skip
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+_LEADING_NUMBER = re.compile(r"^\s*(\d+)")
 
 
 @dataclass(frozen=True)
@@ -143,3 +144,10 @@ def street_key(text: str) -> str:
     """The canonical key of a street name (empty when the text holds no street)."""
     parsed = parse_street(text)
     return parsed.key if parsed else ""
+
+
+def leading_number(text: str | None) -> int | None:
+    """The house number an address field starts with ("12B" is 12, "" is None): the
+    gazetteer's points and ranges and the extractor's house numbers read it alike."""
+    found = _LEADING_NUMBER.match(text or "")
+    return int(found.group(1)) if found else None

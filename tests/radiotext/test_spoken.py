@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from resources.geocoding.spoken import (
+from radiotext.spoken import (
     digit_chunks,
     is_number_token,
     ordinal_text,

@@ -13,7 +13,7 @@ from functools import lru_cache
 import jellyfish
 from rapidfuzz import fuzz, process
 
-from resources.geocoding.streets import StreetName, parse_street
+from radiotext.streets import StreetName, parse_street
 
 _HAS_DIGIT = re.compile(r"\d")
 _CANDIDATES = 25  # per scorer, before the full score is computed
