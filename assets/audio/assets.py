@@ -12,7 +12,7 @@ from pydantic import Field
 from assets.audio import checks
 from assets.audio.normalize import PROCESSING_VERSION
 from assets.audio.partition import run_partition
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
 from resources.lake import LakeResource
 
 

@@ -6,7 +6,7 @@ import dagster as dg
 
 from assets.audio.partition import Coverage, coverage
 from assets.audio.quality import TIERS
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
 from resources.lake import LakeResource
 
 # More than this share of a day's calls quarantined means a source or the chain is broken.

@@ -13,7 +13,7 @@ from assets.entities import quality
 from assets.entities.extract import extractor_for
 from assets.entities.partition import extract_partition, settings_for
 from assets.entities.pipeline import DEFAULT_MODEL, RadioSettings
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
 from lake import delta
 from lake.location import LakeLocation
 from lake.tables import ENTITIES, TRANSCRIPTS, TableSpec

@@ -10,7 +10,7 @@ import dagster as dg
 
 from assets.geo.partition import geocode_partition, load_gazetteer
 from assets.geo.rows import JurisdictionPolygons
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
 from lake import delta
 from lake.tables import GAZETTEER, LOCATIONS
 from resources.geocoding.resource import GeocoderResource

@@ -11,7 +11,7 @@ import dagster as dg
 
 from assets.incidents import checks
 from assets.incidents.partition import LOOKBACK, group_partition
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
 from resources.asr.resource import TranscriberResource
 from resources.lake import LakeResource
 

@@ -13,8 +13,8 @@ import datetime as dt
 import dagster as dg
 from pydantic import Field
 
+from assets.partitions import call_date_partitions
 from assets.raw.ingest import ingest
-from assets.raw.partitions import call_date_partitions
 from lake import delta
 from lake.maintenance import DEFAULT_RETENTION_HOURS, TARGET_FILE_BYTES, optimize_lake
 from lake.retention import apply_retention

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import dagster as dg
 import pyarrow as pa
 
+from assets.partitions import call_date_partitions
 from assets.raw import checks, sensors
 from assets.raw.ingest import ingest
-from assets.raw.partitions import call_date_partitions
 from assets.raw.validate import place
 from lake import delta
 from lake.tables import RAW_CALLS, RAW_QUARANTINE, REDACTIONS

@@ -5,8 +5,8 @@ import datetime as dt
 import dagster as dg
 import pyarrow as pa
 
+from assets.partitions import call_date_partitions
 from assets.raw import quality
-from assets.raw.partitions import call_date_partitions
 from lake import delta
 from lake.tables import RAW_CALLS
 from resources.lake import LakeResource

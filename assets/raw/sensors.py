@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from assets.lanes import BATCH_TAG, LANE_TAG, LIVE_JOB, LIVE_LANE
 from assets.raw.cursor import Batch, BatchState, IngestCursor, batch_state
 from assets.raw.ingest import ingest
-from assets.raw.lanes import BATCH_TAG, LANE_TAG, LIVE_JOB, LIVE_LANE
 from assets.raw.validate import place
 from lake import delta
 from lake.tables import RAW_QUARANTINE
@@ -21,10 +21,11 @@ from resources.broadcastify.resource import BroadcastifyResource
 from resources.calls import CallDelivery
 from resources.lake import LakeResource
 from resources.landing import LandingZone
+from resources.micro_batch import sensor_interval_s
 from resources.trunk_recorder.resource import TrunkRecorderSource
 
 # Seconds between sensor ticks; the daemon honours it as a minimum.
-SENSOR_INTERVAL_S = int(os.environ.get("SCANLAKE_SENSOR_INTERVAL_S", "5"))
+SENSOR_INTERVAL_S = sensor_interval_s()
 MAX_LANDING_BATCH = 500
 # Failed runs of the same calls before they are quarantined as retries_exhausted.
 MAX_INGEST_ATTEMPTS = int(os.environ.get("SCANLAKE_MAX_INGEST_ATTEMPTS", "5"))
