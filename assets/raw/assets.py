@@ -48,19 +48,35 @@ class RawCallsConfig(dg.Config):
     retries_exhausted: str = ""
 
 
-@dg.asset(
-    key="raw_calls",
-    group_name="raw",
-    partitions_def=call_date_partitions,
-    kinds={"deltalake", "python"},
-    tags={"layer": "raw"},
-)
+_SPECS = [
+    dg.AssetSpec(
+        RAW_CALLS.name,
+        group_name="raw",
+        kinds={"deltalake", "python"},
+        tags={"layer": "raw"},
+        partitions_def=call_date_partitions,
+    ),
+    # The same step sorts each delivery into one table or the other; a re-delivery is
+    # quarantined as a duplicate by what raw_calls already holds, hence the edge.
+    dg.AssetSpec(
+        RAW_QUARANTINE.name,
+        deps=[RAW_CALLS.name],
+        group_name="raw",
+        kinds={"deltalake"},
+        tags={"layer": "raw"},
+        description=RAW_QUARANTINE.description,
+        partitions_def=call_date_partitions,
+    ),
+]
+
+
+@dg.multi_asset(specs=_SPECS, name="raw_calls")
 def raw_calls(
     context: dg.AssetExecutionContext,
     config: RawCallsConfig,
     lake: LakeResource,
     trunk_recorder: TrunkRecorderSource,
-) -> dg.MaterializeResult:
+) -> Iterator[dg.MaterializeResult]:
     """Radio calls as delivered by trunk-recorder capture folders, Broadcastify polls and
     HTTP uploads: one row per call, keyed by a stable call_uid (system, talkgroup, start),
     with its audio copied into the lake under ``audio/raw/system=…/date=…/``. Re-deliveries
@@ -107,15 +123,21 @@ def raw_calls(
     for key in sorted(rejected):
         landing.reject(key)
 
-    return dg.MaterializeResult(
+    reasons = dg.MetadataValue.json(_counts(problems["reason"].to_pylist()))
+    yield dg.MaterializeResult(
+        asset_key=RAW_CALLS.name,
         metadata={
             "calls_inserted": written.rows_inserted,
             "calls_seen": len(folder_items) + len(landing_items),
             "quarantined": problems.num_rows,
             "duplicates": sum(b.duplicates for b in batches),
-            "quarantine_reasons": dg.MetadataValue.json(_counts(problems["reason"].to_pylist())),
+            "quarantine_reasons": reasons,
             "table_version": written.version,
-        }
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=RAW_QUARANTINE.name,
+        metadata={"quarantined": problems.num_rows, "quarantine_reasons": reasons},
     )
 
 
@@ -174,6 +196,6 @@ def _counts(values: list[str]) -> dict[str, int]:
 
 defs = dg.Definitions(
     assets=[raw_calls],
-    asset_checks=checks.raw_calls_checks,
+    asset_checks=[*checks.raw_calls_checks, *checks.raw_quarantine_checks],
     sensors=[sensors.trunk_recorder_sensor, sensors.landing_sensor, sensors.broadcastify_sensor],
 )

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 import dagster as dg
+import pyarrow as pa
 
 from assets.lanes import BATCH_TAG, LANE_TAG, LIVE_JOB, LIVE_LANE
 from assets.raw.cursor import Batch, BatchState, IngestCursor, batch_state
@@ -82,6 +83,27 @@ def _run_requests(
             run_config={"ops": {"raw_calls": {"config": raw_calls_config}}},
             tags={BATCH_TAG: batch_id, LANE_TAG: LIVE_LANE},
         )
+
+
+def quarantine_materialization(
+    problems: pa.Table, now: dt.datetime, version: int | None, writer: str
+) -> dg.AssetMaterialization:
+    """The ``raw_quarantine`` materialization a writer outside the ``raw_calls`` step (this
+    sensor, the leftovers sweep) reports, filed under today's partition as the sensors file
+    calls without a day of their own."""
+    reasons: dict[str, int] = {}
+    for reason in problems["reason"].to_pylist():
+        reasons[reason] = reasons.get(reason, 0) + 1
+    return dg.AssetMaterialization(
+        asset_key=RAW_QUARANTINE.name,
+        partition=_today(now),
+        metadata={
+            "quarantined": problems.num_rows,
+            "quarantine_reasons": dg.MetadataValue.json(dict(sorted(reasons.items()))),
+            "table_version": version,
+            "writer": writer,
+        },
+    )
 
 
 def _today(now: dt.datetime) -> str:
@@ -196,7 +218,12 @@ def broadcastify_sensor(
     result = broadcastify.poll(LandingZone(lake.objects), context.cursor)
     if result.problems:
         problems = ingest(result.problems, lake.objects, source="broadcastify").quarantine
-        delta.merge(lake.location, RAW_QUARANTINE, problems)
+        written = delta.merge(lake.location, RAW_QUARANTINE, problems)
+        # Written outside any run (a poll that stored nothing has no run to file them with),
+        # so the sensor itself records the materialization: the rows show in the lineage.
+        context.instance.report_runless_asset_event(
+            quarantine_materialization(problems, dt.datetime.now(dt.UTC), written.version, "broadcastify_sensor")
+        )
     context.update_cursor(result.new_cursor)
     waiting = f"; {len(result.retrying)} waiting for audio" if result.retrying else ""
     return dg.SkipReason(f"stored {result.stored} call(s) in the landing zone{waiting}")

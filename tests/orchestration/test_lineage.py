@@ -1,0 +1,82 @@
+"""Every lake table is an asset in the one Definitions, produced by a step of its own
+layer: none is written out of sight of the lineage."""
+
+import datetime as dt
+import inspect
+import typing
+
+import dagster as dg
+import pyarrow as pa
+import pytest
+
+from assets.raw.quality import QUARANTINE_REASONS, quarantine_reasons
+from lake.tables import TABLES
+from orchestration.definitions import defs
+
+GRAPH = defs.resolve_asset_graph()
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_every_table_is_an_asset_key_some_asset_produces(name: str):
+    key = dg.AssetKey(name)
+    assert key in GRAPH.get_all_asset_keys(), f"{name} is in lake.tables but no asset declares it"
+    node = GRAPH.get(key)
+    assert node.is_materializable, f"{name} is only an external spec: no step produces it"
+    assert not node.is_external
+
+
+def test_each_quarantine_and_record_table_comes_from_the_step_that_writes_it():
+    # (table, the op of the step that writes it, beside the layer's main table)
+    for table, op in (
+        ("raw_quarantine", "raw_calls"),
+        ("audio_quarantine", "normalized_audio"),
+        ("entity_extractions", "entities"),
+        ("geocode_cache", "locations"),
+        ("call_incidents", "incidents"),
+        ("tone_scans", "tones_layer"),
+    ):
+        assets_def = GRAPH.get(dg.AssetKey(table)).assets_def
+        assert assets_def.node_def.name == op, table
+        assert GRAPH.get(dg.AssetKey(table)).partitions_def is not None, table
+
+
+def test_the_live_job_materializes_the_quarantines_with_their_layers():
+    live = defs.resolve_job_def("live")
+    selected = {k.to_user_string() for k in live.asset_layer.selected_asset_keys}
+    assert {"raw_quarantine", "audio_quarantine", "entity_extractions", "geocode_cache"} <= selected
+
+
+def test_every_malformed_call_reason_is_a_known_quarantine_reason():
+    # the check warns on a code outside the set: every typed error's code must be in it
+    import resources.broadcastify.poller
+    import resources.landing
+    import resources.trunk_recorder.folder  # noqa: F401 - imported for their subclasses
+    from resources.calls import MalformedCall
+
+    def subclasses(cls: type) -> list[type]:
+        return [c for s in cls.__subclasses__() for c in (s, *subclasses(s))]
+
+    samples = {str: "x", float: 1.0, dt.date: dt.date(2026, 1, 1)}
+    codes = set()
+    for cls in subclasses(MalformedCall):
+        if cls.__init__ is MalformedCall.__init__:
+            continue  # takes its reason as an argument: no code of its own
+        hints = typing.get_type_hints(cls.__init__)
+        params = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+        codes.add(cls(*(samples[hints[p]] for p in params)).reason)
+    assert len(codes) >= 9
+    assert codes <= QUARANTINE_REASONS, codes - QUARANTINE_REASONS
+
+
+def test_quarantine_reasons_flags_empty_and_unknown_reasons():
+    rows = pa.table(
+        {
+            "source_ref": ["a", "b", "", "d"],
+            "reason": ["malformed_json", "", "too_large", "made_up"],
+        }
+    )
+    found = quarantine_reasons(rows)
+    assert found.empty == 2
+    assert found.unknown == {"made_up": 1}
+    assert not found.passed
+    assert quarantine_reasons(rows.slice(0, 1)).passed
