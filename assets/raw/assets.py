@@ -19,6 +19,7 @@ from lake.tables import RAW_CALLS, RAW_QUARANTINE, REDACTIONS
 from resources.calls import CallDelivery, MalformedCall
 from resources.lake import LakeResource
 from resources.landing import LandingZone
+from resources.trunk_recorder import handoff
 from resources.trunk_recorder.resource import TrunkRecorderSource
 
 
@@ -28,6 +29,20 @@ class CaptureWindow(dg.Config):
     capture_dir: str
     after: int
     upto: int
+
+
+class HandedCall(dg.Config):
+    """One item of a capture window as the sensor scanned it: a call (its parsed metadata
+    as JSON, audio file, position) or a problem (reason, detail). See
+    ``resources.trunk_recorder.handoff``."""
+
+    source_ref: str
+    position: int = 0
+    audio_ext: str = ""
+    audio_path: str = ""
+    call: str = ""
+    reason: str = ""
+    detail: str = ""
 
 
 class RawCallsConfig(dg.Config):
@@ -43,6 +58,11 @@ class RawCallsConfig(dg.Config):
     # Days without a partition (before the first call date, past today plus the clock
     # skew) whose capture-folder calls this run quarantines as date_out_of_range.
     out_of_range_days: list[str] = []
+    # Set by the trunk-recorder sensor: the capture windows' items it already listed and
+    # parsed, for this run's day (and every problem). The run ingests these instead of
+    # scanning the windows again; without ``handed`` (a large window) it scans them.
+    handed: bool = False
+    handed_calls: list[HandedCall] = []
     # Set by a sensor when these calls' runs failed every time: the error of the last one.
     # The run quarantines every call it was given as retries_exhausted, reading no audio.
     retries_exhausted: str = ""
@@ -146,6 +166,9 @@ def _folder_items(
 ) -> Iterator[CallDelivery | MalformedCall]:
     """Everything the run's capture windows (or, in a backfill, the day) hold; the caller
     keeps the day's calls and every problem."""
+    if config.handed:
+        yield from _handed(config)
+        return
     if from_sensor:
         for window in config.capture_windows:
             found = source.scan_window(window.capture_dir, window.after, window.upto)
@@ -160,10 +183,17 @@ def _folder_items(
 def _all_window_items(
     config: RawCallsConfig, source: TrunkRecorderSource
 ) -> Iterator[CallDelivery | MalformedCall]:
+    if config.handed:
+        yield from _handed(config)
+        return
     for window in config.capture_windows:
         found = source.scan_window(window.capture_dir, window.after, window.upto)
         yield from found.problems
         yield from found.deliveries
+
+
+def _handed(config: RawCallsConfig) -> list[CallDelivery | MalformedCall]:
+    return handoff.take(c.model_dump() for c in config.handed_calls)
 
 
 def _given_up(item: CallDelivery | MalformedCall, error: str) -> MalformedCall:
