@@ -141,22 +141,3 @@ def _stray_objects(store: ObjectStore, call_uid: str, call_date: dt.date | None)
     for prefix in _OBJECT_PREFIXES:
         found += [k for k in store.list(prefix) if k.rsplit("/", 1)[-1].startswith(f"{call_uid}.")]
     return found
-
-
-SWEEPER = "sweep:redactions"
-
-
-def enforce_redactions(location: LakeLocation) -> list[Redaction]:
-    """Take every call in ``redactions`` out of the lake again, and return the takedowns
-    that found something. A run that was writing the call when it was redacted (its later
-    steps read their input before the takedown) can put rows or audio back; each straggler
-    is removed as ``redact`` removes it and audited in a row of its own, asked by
-    ``sweep:redactions``. Calls with nothing left cost a filtered read per table."""
-    audited = delta.read(location, REDACTIONS, columns=["call_uid"])["call_uid"].to_pylist()
-    done = []
-    for call_uid in sorted(set(audited)):
-        try:
-            done.append(redact(location, call_uid, SWEEPER, "redacted earlier; found again"))
-        except NothingToRedact:
-            continue
-    return done

@@ -14,6 +14,7 @@ from assets.audio import checks
 from assets.audio.normalize import PROCESSING_VERSION
 from assets.audio.partition import run_partition
 from assets.partitions import call_date_partitions
+from assets.results import report
 from lake.tables import AUDIO_QUARANTINE, NORMALIZED_AUDIO, RAW_CALLS
 from resources.lake import LakeResource
 
@@ -49,7 +50,7 @@ _SPECS = [
 ]
 
 
-@dg.multi_asset(specs=_SPECS, name="normalized_audio")
+@dg.multi_asset(specs=_SPECS, name="normalized_audio", can_subset=True)
 def normalized_audio(
     context: dg.AssetExecutionContext, config: NormalizedAudioConfig, lake: LakeResource
 ) -> Iterator[dg.MaterializeResult]:
@@ -76,28 +77,33 @@ def normalized_audio(
     )
     finished = summary.processed + summary.quarantined
     reasons = dg.MetadataValue.json(dict(sorted(summary.reasons.items())))
-    yield dg.MaterializeResult(
-        asset_key=NORMALIZED_AUDIO.name,
-        metadata={
-            "processing_version": PROCESSING_VERSION,
-            "calls_pending": summary.pending,
-            "calls_already_settled": summary.skipped,
-            "processed": summary.processed,
-            "quarantined": summary.quarantined,
-            "tiers": dg.MetadataValue.json(dict(sorted(summary.tiers.items()))),
-            "quarantine_reasons": reasons,
-            "processing_s": round(summary.seconds, 3),
-            "calls_per_s": round(finished / summary.seconds, 2) if summary.seconds else 0.0,
-            "step_share": dg.MetadataValue.json(_shares(summary.step_ms)),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key=AUDIO_QUARANTINE.name,
-        metadata={
-            "processing_version": PROCESSING_VERSION,
-            "quarantined": summary.quarantined,
-            "quarantine_reasons": reasons,
-        },
+    yield from report(
+        context,
+        [
+            dg.MaterializeResult(
+                asset_key=NORMALIZED_AUDIO.name,
+                metadata={
+                    "processing_version": PROCESSING_VERSION,
+                    "calls_pending": summary.pending,
+                    "calls_already_settled": summary.skipped,
+                    "processed": summary.processed,
+                    "quarantined": summary.quarantined,
+                    "tiers": dg.MetadataValue.json(dict(sorted(summary.tiers.items()))),
+                    "quarantine_reasons": reasons,
+                    "processing_s": round(summary.seconds, 3),
+                    "calls_per_s": round(finished / summary.seconds, 2) if summary.seconds else 0.0,
+                    "step_share": dg.MetadataValue.json(_shares(summary.step_ms)),
+                },
+            ),
+            dg.MaterializeResult(
+                asset_key=AUDIO_QUARANTINE.name,
+                metadata={
+                    "processing_version": PROCESSING_VERSION,
+                    "quarantined": summary.quarantined,
+                    "quarantine_reasons": reasons,
+                },
+            ),
+        ],
     )
 
 

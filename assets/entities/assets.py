@@ -15,6 +15,7 @@ from assets.entities.extract import extractor_for
 from assets.entities.partition import extract_partition, settings_for
 from assets.entities.pipeline import DEFAULT_MODEL, RadioSettings
 from assets.partitions import call_date_partitions
+from assets.results import report
 from lake import delta
 from lake.location import LakeLocation
 from lake.tables import ENTITIES, ENTITY_EXTRACTIONS, TRANSCRIPTS, TableSpec
@@ -64,7 +65,7 @@ _SPECS = [
 ]
 
 
-@dg.multi_asset(specs=_SPECS, name="entities")
+@dg.multi_asset(specs=_SPECS, name="entities", can_subset=True)
 def entities(
     context: dg.AssetExecutionContext, config: EntitiesConfig, lake: LakeResource
 ) -> Iterator[dg.MaterializeResult]:
@@ -78,24 +79,29 @@ def entities(
     day = dt.date.fromisoformat(context.partition_key)
     settings = config.settings(lake.location)
     summary = extract_partition(lake.location, day, extractor_for(settings))
-    yield dg.MaterializeResult(
-        asset_key=ENTITIES.name,
-        metadata={
-            "transcripts_extracted": summary.extracted,
-            "entities_written": summary.entities,
-            "stale_entities_removed": summary.stale_removed,
-            "hallucinated_transcripts_skipped": summary.hallucinated,
-            "per_label": dg.MetadataValue.json(dict(summary.per_label)),
-            "extractor_version": settings.version,
-            "vocabulary_streets": len(settings.streets),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key=ENTITY_EXTRACTIONS.name,
-        metadata={
-            "transcripts_extracted": summary.extracted,
-            "extractor_version": settings.version,
-        },
+    yield from report(
+        context,
+        [
+            dg.MaterializeResult(
+                asset_key=ENTITIES.name,
+                metadata={
+                    "transcripts_extracted": summary.extracted,
+                    "entities_written": summary.entities,
+                    "stale_entities_removed": summary.stale_removed,
+                    "hallucinated_transcripts_skipped": summary.hallucinated,
+                    "per_label": dg.MetadataValue.json(dict(summary.per_label)),
+                    "extractor_version": settings.version,
+                    "vocabulary_streets": len(settings.streets),
+                },
+            ),
+            dg.MaterializeResult(
+                asset_key=ENTITY_EXTRACTIONS.name,
+                metadata={
+                    "transcripts_extracted": summary.extracted,
+                    "extractor_version": settings.version,
+                },
+            ),
+        ],
     )
 
 

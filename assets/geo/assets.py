@@ -13,6 +13,7 @@ from assets.geo import quality
 from assets.geo.partition import geocode_partition, load_gazetteer
 from assets.geo.rows import JurisdictionPolygons
 from assets.partitions import call_date_partitions
+from assets.results import report
 from lake import delta
 from lake.tables import GAZETTEER, GEOCODE_CACHE, LOCATIONS
 from resources.geocoding.resource import GeocoderResource
@@ -65,7 +66,7 @@ _SPECS = [
 ]
 
 
-@dg.multi_asset(specs=_SPECS, name="locations")
+@dg.multi_asset(specs=_SPECS, name="locations", can_subset=True)
 def locations(
     context: dg.AssetExecutionContext, lake: LakeResource, geocoder: GeocoderResource
 ) -> Iterator[dg.MaterializeResult]:
@@ -83,23 +84,28 @@ def locations(
     summary = geocode_partition(lake.location, day, geocoder.geocoder(lake.location), polygons)
     for backend, why in summary.unavailable.items():
         context.log.warning(f"geocoder backend {backend} unavailable: {why}")
-    yield dg.MaterializeResult(
-        asset_key=LOCATIONS.name,
-        metadata={
-            "entities": summary.entities,
-            "placed": summary.placed,
-            "unplaced": summary.unplaced,
-            "rejected_outside_county": summary.rejected_outside_county,
-            "cache_hits": summary.cache_hits,
-            "asked": dg.MetadataValue.json(summary.asked),
-            "per_precision": dg.MetadataValue.json(dict(summary.per_precision)),
-            "per_backend": dg.MetadataValue.json(dict(summary.per_backend)),
-            "unavailable": dg.MetadataValue.json(summary.unavailable),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key=GEOCODE_CACHE.name,
-        metadata={"cache_hits": summary.cache_hits, "asked": dg.MetadataValue.json(summary.asked)},
+    yield from report(
+        context,
+        [
+            dg.MaterializeResult(
+                asset_key=LOCATIONS.name,
+                metadata={
+                    "entities": summary.entities,
+                    "placed": summary.placed,
+                    "unplaced": summary.unplaced,
+                    "rejected_outside_county": summary.rejected_outside_county,
+                    "cache_hits": summary.cache_hits,
+                    "asked": dg.MetadataValue.json(summary.asked),
+                    "per_precision": dg.MetadataValue.json(dict(summary.per_precision)),
+                    "per_backend": dg.MetadataValue.json(dict(summary.per_backend)),
+                    "unavailable": dg.MetadataValue.json(summary.unavailable),
+                },
+            ),
+            dg.MaterializeResult(
+                asset_key=GEOCODE_CACHE.name,
+                metadata={"cache_hits": summary.cache_hits, "asked": dg.MetadataValue.json(summary.asked)},
+            ),
+        ],
     )
 
 

@@ -13,6 +13,7 @@ import dagster as dg
 from assets.incidents import checks
 from assets.incidents.partition import LOOKBACK, group_partition
 from assets.partitions import call_date_partitions
+from assets.results import report
 from lake.tables import CALL_INCIDENTS, INCIDENTS
 from resources.asr.resource import TranscriberResource
 from resources.lake import LakeResource
@@ -40,7 +41,7 @@ _SPECS = [
 ]
 
 
-@dg.multi_asset(specs=_SPECS, name="incidents")
+@dg.multi_asset(specs=_SPECS, name="incidents", can_subset=True)
 def incidents(
     context: dg.AssetExecutionContext, lake: LakeResource, transcriber: TranscriberResource
 ) -> Iterator[dg.MaterializeResult]:
@@ -53,21 +54,26 @@ def incidents(
     incident's earliest call) are the same on every re-run."""
     day = dt.date.fromisoformat(context.partition_key)
     summary = group_partition(lake.location, day, dt.datetime.now(dt.UTC), transcriber.model_id)
-    yield dg.MaterializeResult(
-        asset_key=INCIDENTS.name,
-        metadata={
-            "calls": summary.calls,
-            "lookback_calls": summary.lookback_calls,
-            "lookback_hours": LOOKBACK.total_seconds() / 3600,
-            "grouped_calls": summary.grouped_calls,
-            "incidents": summary.incidents,
-            "multi_call_incidents": summary.multi_call_incidents,
-            "by_status": dg.MetadataValue.json(summary.by_status),
-            "by_type": dg.MetadataValue.json(summary.by_type),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key=CALL_INCIDENTS.name, metadata={"grouped_calls": summary.grouped_calls}
+    yield from report(
+        context,
+        [
+            dg.MaterializeResult(
+                asset_key=INCIDENTS.name,
+                metadata={
+                    "calls": summary.calls,
+                    "lookback_calls": summary.lookback_calls,
+                    "lookback_hours": LOOKBACK.total_seconds() / 3600,
+                    "grouped_calls": summary.grouped_calls,
+                    "incidents": summary.incidents,
+                    "multi_call_incidents": summary.multi_call_incidents,
+                    "by_status": dg.MetadataValue.json(summary.by_status),
+                    "by_type": dg.MetadataValue.json(summary.by_type),
+                },
+            ),
+            dg.MaterializeResult(
+                asset_key=CALL_INCIDENTS.name, metadata={"grouped_calls": summary.grouped_calls}
+            ),
+        ],
     )
 
 

@@ -1,7 +1,7 @@
 """Lake maintenance, wired for Dagster: each finished day's partitions are compacted with
 Z-order, checkpointed and vacuumed, on a nightly schedule; the retention policy is applied
 before it; crash leftovers in the landing zone and audio are swept every hour; and the
-``redactions`` audit table is an asset whose run enforces every recorded takedown again.
+``redactions`` audit table is declared so it shows in the lineage.
 
 A thin shell over ``lake.maintenance``. The asset has no upstream deps on purpose: the
 micro-batch sensors launch everything downstream of ``raw_calls``, and compaction must not
@@ -18,7 +18,6 @@ from assets.raw.ingest import ingest
 from assets.raw.sensors import quarantine_materialization
 from lake import delta
 from lake.maintenance import DEFAULT_RETENTION_HOURS, TARGET_FILE_BYTES, optimize_lake
-from lake.redaction import enforce_redactions
 from lake.retention import apply_retention
 from lake.tables import RAW_CALLS, RAW_QUARANTINE, REDACTIONS
 from resources.lake import LakeResource
@@ -187,26 +186,15 @@ def lake_retention(
     )
 
 
-@dg.asset(key=REDACTIONS.name, group_name="maintenance", kinds={"deltalake"}, tags={"layer": "maintenance"})
-def redactions(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
-    """Audit trail of redactions (who, when, why, rows per table and object keys removed).
-    A takedown is written by `scanlake redact` and the Call page's admin action, at once and
-    outside any run: it must not wait for a daemon. Materializing this asset enforces every
-    recorded takedown again: whatever of a redacted call came back (a run in flight at the
-    takedown writing its later steps) is removed the same way and audited in a new row."""
-    done = enforce_redactions(lake.location)
-    for d in done:
-        context.log.warning(f"{d.call_uid}: removed again: {d.rows_removed}, {len(d.objects_removed)} object(s)")
-    audited = delta.read(lake.location, REDACTIONS, columns=["call_uid"])["call_uid"].to_pylist()
-    return dg.MaterializeResult(
-        metadata={
-            "redacted_calls": len(set(audited)),
-            "audit_rows": len(audited),
-            "found_again": dg.MetadataValue.json({d.call_uid: d.rows_removed for d in done}),
-            "objects_removed_again": sum(len(d.objects_removed) for d in done),
-        }
-    )
-
+# Written by `scanlake redact` and the dashboard's admin action, synchronously, outside any
+# run: a takedown must not wait for a daemon. Declared here so the lineage shows the table.
+redactions = dg.AssetSpec(
+    key=REDACTIONS.name,
+    group_name="maintenance",
+    kinds={"deltalake"},
+    description="Audit trail of redactions (who, when, why, rows per table and object keys "
+    "removed), appended by `scanlake redact` and the Call page's admin action.",
+)
 
 retention_job = dg.define_asset_job("lake_retention_job", selection=[lake_retention])
 

@@ -14,6 +14,7 @@ from assets.partitions import call_date_partitions
 from assets.raw import checks, sensors
 from assets.raw.ingest import ingest
 from assets.raw.validate import place
+from assets.results import report
 from lake import delta
 from lake.tables import RAW_CALLS, RAW_QUARANTINE, REDACTIONS
 from resources.calls import CallDelivery, MalformedCall
@@ -90,7 +91,7 @@ _SPECS = [
 ]
 
 
-@dg.multi_asset(specs=_SPECS, name="raw_calls")
+@dg.multi_asset(specs=_SPECS, name="raw_calls", can_subset=True)
 def raw_calls(
     context: dg.AssetExecutionContext,
     config: RawCallsConfig,
@@ -144,20 +145,25 @@ def raw_calls(
         landing.reject(key)
 
     reasons = dg.MetadataValue.json(_counts(problems["reason"].to_pylist()))
-    yield dg.MaterializeResult(
-        asset_key=RAW_CALLS.name,
-        metadata={
-            "calls_inserted": written.rows_inserted,
-            "calls_seen": len(folder_items) + len(landing_items),
-            "quarantined": problems.num_rows,
-            "duplicates": sum(b.duplicates for b in batches),
-            "quarantine_reasons": reasons,
-            "table_version": written.version,
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key=RAW_QUARANTINE.name,
-        metadata={"quarantined": problems.num_rows, "quarantine_reasons": reasons},
+    yield from report(
+        context,
+        [
+            dg.MaterializeResult(
+                asset_key=RAW_CALLS.name,
+                metadata={
+                    "calls_inserted": written.rows_inserted,
+                    "calls_seen": len(folder_items) + len(landing_items),
+                    "quarantined": problems.num_rows,
+                    "duplicates": sum(b.duplicates for b in batches),
+                    "quarantine_reasons": reasons,
+                    "table_version": written.version,
+                },
+            ),
+            dg.MaterializeResult(
+                asset_key=RAW_QUARANTINE.name,
+                metadata={"quarantined": problems.num_rows, "quarantine_reasons": reasons},
+            ),
+        ],
     )
 
 

@@ -70,6 +70,7 @@ QUARANTINE_REASONS = frozenset(
         "audio_unreadable",
         "unstorable_row",
         "retries_exhausted",
+        "redacted",
     }
 )
 

@@ -48,27 +48,3 @@ def test_redacting_an_unknown_call_changes_nothing(tmp_path):
     with pytest.raises(NothingToRedact):
         redact(location, "clarkco-1-2", requested_by="cli:tester")
     assert not delta.exists(location, REDACTIONS)
-
-
-def test_enforcing_redactions_removes_what_came_back_and_audits_it(tmp_path):
-    import pyarrow as pa
-
-    from lake.redaction import SWEEPER, enforce_redactions
-    from lake.tables import conform
-    from tests.lake.rows import raw_calls
-
-    location = LakeLocation(str(tmp_path / "lake"))
-    _, uid, _ = plant(location)
-    redact(location, uid, requested_by="cli:tester")
-    assert enforce_redactions(location) == []  # nothing came back: nothing done, no audit
-
-    # a run still in flight at the takedown writes the call's row again
-    row = raw_calls(1).to_pylist()[0] | {"call_uid": uid}
-    delta.merge(location, RAW_CALLS, conform(pa.Table.from_pylist([row]), RAW_CALLS))
-    [again] = enforce_redactions(location)
-
-    assert again.call_uid == uid and again.rows_removed == {"raw_calls": 1}
-    assert uid not in set(delta.read(location, RAW_CALLS, columns=["call_uid"])["call_uid"].to_pylist())
-    audit = delta.read(location, REDACTIONS).to_pylist()
-    assert [r["requested_by"] for r in sorted(audit, key=lambda r: r["redacted_at"])] == ["cli:tester", SWEEPER]
-    assert enforce_redactions(location) == []
