@@ -36,9 +36,9 @@ from dataclasses import dataclass
 
 from dashboards.access import Allowlist, Limit
 from lake.location import LakeLocation
+from resources.micro_batch import DEFAULT_SENSOR_INTERVAL_S, sensor_interval_s
 
 AUTH_MODES = ("none", "password", "oidc")
-DEFAULT_INTERVAL_S = 5.0
 
 
 class AuthMisconfigured(ValueError):
@@ -62,7 +62,7 @@ def failure_limits() -> dict[str, Limit]:
 
 def refresh_interval_s() -> float:
     """The micro-batch interval, which is also how long query results are cached."""
-    return max(1.0, float(os.environ.get("SCANLAKE_SENSOR_INTERVAL_S", DEFAULT_INTERVAL_S)))
+    return max(1.0, float(sensor_interval_s()))
 
 
 DEFAULT_MAP_STYLE = "https://basemaps.cartocdn.com/gl/positron-gl-style/style.json"
@@ -91,7 +91,7 @@ def alerts_config_path() -> str:
 @dataclass(frozen=True)
 class DashboardSettings:
     lake: LakeLocation
-    refresh_s: float = DEFAULT_INTERVAL_S
+    refresh_s: float = float(DEFAULT_SENSOR_INTERVAL_S)
     auth: str = "none"
     password: str | None = None
     oidc_provider: str | None = None

@@ -15,7 +15,7 @@ from dagster_celery.executor import CeleryExecutor
 from dagster_celery.make_app import make_app
 from dagster_celery.tasks import create_task
 
-from assets.raw.lanes import ASR_QUEUE, DEFAULT_QUEUE
+from assets.lanes import ASR_QUEUE, DEFAULT_QUEUE
 from orchestration import distributed
 
 # Built the way dagster-celery's own worker CLI builds its app, from the same settings the

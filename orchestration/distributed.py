@@ -29,7 +29,7 @@ import dagster as dg
 from dagster_celery import celery_executor
 from dagster_celery.config import DEFAULT_CONFIG
 
-from assets.raw.lanes import DEFAULT_QUEUE
+from assets.lanes import DEFAULT_QUEUE
 
 BROKER_ENV = "SCANLAKE_CELERY_BROKER_URL"
 BACKEND_ENV = "SCANLAKE_CELERY_BACKEND_URL"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import dagster as dg
 from dagster._core.storage.tags import PARTITION_NAME_TAG
 
-from assets.raw.lanes import LANE_TAG, LIVE_JOB, LIVE_LANE
+from assets.lanes import LANE_TAG, LIVE_JOB, LIVE_LANE
 from orchestration import distributed
 
 EVERY_LAYER = dg.AssetSelection.assets("raw_calls").downstream()

@@ -32,7 +32,7 @@ from dagster._core.events import EngineEventData
 from dagster._core.launcher import DefaultRunLauncher, LaunchRunContext, RunLauncher
 from dagster._serdes import ConfigurableClass, ConfigurableClassData
 
-from assets.raw.lanes import LANE_TAG, LIVE_LANE
+from assets.lanes import LANE_TAG, LIVE_LANE
 
 WORKER_TAG = "scanlake/worker"
 SOCKET_NAME = "scanlake-worker.sock"

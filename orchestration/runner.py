@@ -82,7 +82,8 @@ def lake_days(lake: LakeResource) -> set[dt.date]:
     return set(rows["call_date"].to_pylist())
 
 
-RAW = dg.AssetSelection.assets("raw_calls")
+# The raw step's two tables: deliveries kept, and deliveries quarantined.
+RAW = dg.AssetSelection.assets("raw_calls", "raw_quarantine")
 # Unpartitioned reference data that later layers read (the local geocoder's gazetteer).
 REFERENCE = dg.AssetSelection.assets("gazetteer")
 DOWNSTREAM = dg.AssetSelection.assets("raw_calls").downstream() - RAW

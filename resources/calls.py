@@ -144,3 +144,5 @@ class CallDelivery:
     read_audio: Callable[[], bytes]
     # the source's own ordering position (file mtime in ns, API position, upload time)
     position: int = 0
+    # the audio's file, for a source that reads it from one (so a scan can be handed on)
+    audio_path: str | None = None

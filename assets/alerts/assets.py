@@ -19,7 +19,7 @@ from assets.alerts import delivery, delivery_log, message
 from assets.alerts.config import load_config
 from assets.alerts.evaluate import evaluate, read_inputs
 from assets.alerts.incident_rules import evaluate_incidents
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
 from lake import delta
 from lake.tables import ALERTS
 from resources.asr.resource import TranscriberResource

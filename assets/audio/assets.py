@@ -5,6 +5,7 @@ A thin shell: pending calls, the process pool and the writes live in ``partition
 """
 
 import datetime as dt
+from collections.abc import Iterator
 
 import dagster as dg
 from pydantic import Field
@@ -12,7 +13,9 @@ from pydantic import Field
 from assets.audio import checks
 from assets.audio.normalize import PROCESSING_VERSION
 from assets.audio.partition import run_partition
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
+from assets.results import report
+from lake.tables import AUDIO_QUARANTINE, NORMALIZED_AUDIO, RAW_CALLS
 from resources.lake import LakeResource
 
 
@@ -26,17 +29,31 @@ class NormalizedAudioConfig(dg.Config):
     )
 
 
-@dg.asset(
-    key="normalized_audio",
-    group_name="audio",
-    partitions_def=call_date_partitions,
-    deps=["raw_calls"],
-    kinds={"deltalake", "python"},
-    tags={"layer": "audio"},
-)
+_SPECS = [
+    dg.AssetSpec(
+        NORMALIZED_AUDIO.name,
+        deps=[RAW_CALLS.name],
+        group_name="audio",
+        kinds={"deltalake", "python"},
+        tags={"layer": "audio"},
+        partitions_def=call_date_partitions,
+    ),
+    dg.AssetSpec(
+        AUDIO_QUARANTINE.name,
+        deps=[RAW_CALLS.name],
+        group_name="audio",
+        kinds={"deltalake"},
+        tags={"layer": "audio"},
+        description=AUDIO_QUARANTINE.description,
+        partitions_def=call_date_partitions,
+    ),
+]
+
+
+@dg.multi_asset(specs=_SPECS, name="normalized_audio", can_subset=True)
 def normalized_audio(
     context: dg.AssetExecutionContext, config: NormalizedAudioConfig, lake: LakeResource
-) -> dg.MaterializeResult:
+) -> Iterator[dg.MaterializeResult]:
     """Each raw call as clean 16 kHz mono speech, stored as FLAC under
     ``audio/normalized/system=…/date=…/``, with its quality (levels, clipping, SNR, silence
     and speech ratios, loudness) and a tier: clean, moderate or poor. The tier picks the chain:
@@ -59,19 +76,34 @@ def normalized_audio(
         progress=progress,
     )
     finished = summary.processed + summary.quarantined
-    return dg.MaterializeResult(
-        metadata={
-            "processing_version": PROCESSING_VERSION,
-            "calls_pending": summary.pending,
-            "calls_already_settled": summary.skipped,
-            "processed": summary.processed,
-            "quarantined": summary.quarantined,
-            "tiers": dg.MetadataValue.json(dict(sorted(summary.tiers.items()))),
-            "quarantine_reasons": dg.MetadataValue.json(dict(sorted(summary.reasons.items()))),
-            "processing_s": round(summary.seconds, 3),
-            "calls_per_s": round(finished / summary.seconds, 2) if summary.seconds else 0.0,
-            "step_share": dg.MetadataValue.json(_shares(summary.step_ms)),
-        }
+    reasons = dg.MetadataValue.json(dict(sorted(summary.reasons.items())))
+    yield from report(
+        context,
+        [
+            dg.MaterializeResult(
+                asset_key=NORMALIZED_AUDIO.name,
+                metadata={
+                    "processing_version": PROCESSING_VERSION,
+                    "calls_pending": summary.pending,
+                    "calls_already_settled": summary.skipped,
+                    "processed": summary.processed,
+                    "quarantined": summary.quarantined,
+                    "tiers": dg.MetadataValue.json(dict(sorted(summary.tiers.items()))),
+                    "quarantine_reasons": reasons,
+                    "processing_s": round(summary.seconds, 3),
+                    "calls_per_s": round(finished / summary.seconds, 2) if summary.seconds else 0.0,
+                    "step_share": dg.MetadataValue.json(_shares(summary.step_ms)),
+                },
+            ),
+            dg.MaterializeResult(
+                asset_key=AUDIO_QUARANTINE.name,
+                metadata={
+                    "processing_version": PROCESSING_VERSION,
+                    "quarantined": summary.quarantined,
+                    "quarantine_reasons": reasons,
+                },
+            ),
+        ],
     )
 
 

@@ -1,12 +1,15 @@
-"""Asset checks on ``normalized_audio``, run per partition in the same run as the asset."""
+"""Asset checks on ``normalized_audio`` and ``audio_quarantine``, run per partition."""
 
 import datetime as dt
 
 import dagster as dg
 
+from assets.audio.errors import STAGES
 from assets.audio.partition import Coverage, coverage
 from assets.audio.quality import TIERS
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
+from lake import delta
+from lake.tables import AUDIO_QUARANTINE
 from resources.lake import LakeResource
 
 # More than this share of a day's calls quarantined means a source or the chain is broken.
@@ -85,8 +88,35 @@ def tier_distribution(
     )
 
 
+@dg.asset_check(asset="audio_quarantine", partitions_def=call_date_partitions)
+def quarantine_rows_say_why(
+    context: dg.AssetCheckExecutionContext, lake: LakeResource
+) -> dg.AssetCheckResult:
+    """Every quarantined call names a known stage (fetch, probe, decode, analyze, process,
+    validate) and a non-empty reason code, so the table can be grouped for triage."""
+    day = dt.date.fromisoformat(context.partition_key)
+    rows = delta.read(
+        lake.location, AUDIO_QUARANTINE, ["call_uid", "stage", "reason"], partitions={"call_date": [day]}
+    ).to_pylist()
+    bad = [r["call_uid"] for r in rows if r["stage"] not in STAGES or not (r["reason"] or "").strip()]
+    per_reason: dict[str, int] = {}
+    for r in rows:
+        key = f"{r['stage']}:{r['reason']}"
+        per_reason[key] = per_reason.get(key, 0) + 1
+    return dg.AssetCheckResult(
+        passed=not bad,
+        metadata={
+            "quarantined": len(rows),
+            "without_stage_or_reason": len(bad),
+            "examples": dg.MetadataValue.json(bad[:_LISTED]),
+            "per_reason": dg.MetadataValue.json(dict(sorted(per_reason.items()))),
+        },
+    )
+
+
 normalized_audio_checks = [
     every_call_in_exactly_one_table,
     quarantine_rate_below_threshold,
     tier_distribution,
+    quarantine_rows_say_why,
 ]

@@ -5,6 +5,7 @@ transcripts and the writes are ``partition``.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 
 import dagster as dg
 import pyarrow as pa
@@ -13,10 +14,11 @@ from assets.entities import quality
 from assets.entities.extract import extractor_for
 from assets.entities.partition import extract_partition, settings_for
 from assets.entities.pipeline import DEFAULT_MODEL, RadioSettings
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
+from assets.results import report
 from lake import delta
 from lake.location import LakeLocation
-from lake.tables import ENTITIES, TRANSCRIPTS, TableSpec
+from lake.tables import ENTITIES, ENTITY_EXTRACTIONS, TRANSCRIPTS, TableSpec
 from resources.lake import LakeResource
 
 
@@ -41,17 +43,32 @@ class EntitiesConfig(dg.Config):
         )
 
 
-@dg.asset(
-    key="entities",
-    group_name="entities",
-    partitions_def=call_date_partitions,
-    deps=["transcripts", "transcript_words", "gazetteer"],
-    kinds={"deltalake", "spacy"},
-    tags={"layer": "entities"},
-)
+_UPSTREAM = ["transcripts", "transcript_words", "gazetteer"]
+_SPECS = [
+    dg.AssetSpec(
+        ENTITIES.name,
+        deps=_UPSTREAM,
+        group_name="entities",
+        kinds={"deltalake", "spacy"},
+        tags={"layer": "entities"},
+        partitions_def=call_date_partitions,
+    ),
+    dg.AssetSpec(
+        ENTITY_EXTRACTIONS.name,
+        deps=_UPSTREAM,
+        group_name="entities",
+        kinds={"deltalake"},
+        tags={"layer": "entities"},
+        description=ENTITY_EXTRACTIONS.description,
+        partitions_def=call_date_partitions,
+    ),
+]
+
+
+@dg.multi_asset(specs=_SPECS, name="entities", can_subset=True)
 def entities(
     context: dg.AssetExecutionContext, config: EntitiesConfig, lake: LakeResource
-) -> dg.MaterializeResult:
+) -> Iterator[dg.MaterializeResult]:
     """Addresses, intersections, units, 10-codes (with their meaning), incident types (a
     small taxonomy), plates (phonetic alphabet decoded) , highways and mile markers found in
     each transcript by a spaCy pipeline for radio speech. Each row has the raw and
@@ -62,16 +79,29 @@ def entities(
     day = dt.date.fromisoformat(context.partition_key)
     settings = config.settings(lake.location)
     summary = extract_partition(lake.location, day, extractor_for(settings))
-    return dg.MaterializeResult(
-        metadata={
-            "transcripts_extracted": summary.extracted,
-            "entities_written": summary.entities,
-            "stale_entities_removed": summary.stale_removed,
-            "hallucinated_transcripts_skipped": summary.hallucinated,
-            "per_label": dg.MetadataValue.json(dict(summary.per_label)),
-            "extractor_version": settings.version,
-            "vocabulary_streets": len(settings.streets),
-        }
+    yield from report(
+        context,
+        [
+            dg.MaterializeResult(
+                asset_key=ENTITIES.name,
+                metadata={
+                    "transcripts_extracted": summary.extracted,
+                    "entities_written": summary.entities,
+                    "stale_entities_removed": summary.stale_removed,
+                    "hallucinated_transcripts_skipped": summary.hallucinated,
+                    "per_label": dg.MetadataValue.json(dict(summary.per_label)),
+                    "extractor_version": settings.version,
+                    "vocabulary_streets": len(settings.streets),
+                },
+            ),
+            dg.MaterializeResult(
+                asset_key=ENTITY_EXTRACTIONS.name,
+                metadata={
+                    "transcripts_extracted": summary.extracted,
+                    "extractor_version": settings.version,
+                },
+            ),
+        ],
     )
 
 
@@ -106,6 +136,19 @@ def entity_spans_match_transcripts(
     return dg.AssetCheckResult(passed=found.passed, metadata=found.metadata)
 
 
+@dg.asset_check(asset="entity_extractions", partitions_def=call_date_partitions)
+def extractions_match_entities(
+    context: dg.AssetCheckExecutionContext, lake: LakeResource
+) -> dg.AssetCheckResult:
+    """Each transcript is recorded as extracted once, with as many entities as the
+    ``entities`` table holds for it."""
+    found = quality.extractions_match_entities(
+        _read(context, lake, ENTITY_EXTRACTIONS), _read(context, lake, ENTITIES)
+    )
+    return dg.AssetCheckResult(passed=found.passed, metadata=found.metadata)
+
+
 defs = dg.Definitions(
-    assets=[entities], asset_checks=[entity_counts_per_type, entity_spans_match_transcripts]
+    assets=[entities],
+    asset_checks=[entity_counts_per_type, entity_spans_match_transcripts, extractions_match_entities],
 )

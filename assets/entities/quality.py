@@ -59,3 +59,24 @@ def spans_match_transcripts(entities: pa.Table, transcripts: pa.Table) -> Findin
         elif text[r["start_char"] : r["end_char"]] != r["text"]:
             mismatched += 1
     return Finding(orphans == 0 and mismatched == 0, {"orphans": orphans, "mismatched": mismatched})
+
+
+def extractions_match_entities(extractions: pa.Table, entities: pa.Table) -> Finding:
+    """Each (call, model) is recorded once in ``entity_extractions``, with the number of
+    entity rows it has: the record and the rows were written by one step, so a difference
+    means a write was lost or doubled, and the incremental skip would hide it for good."""
+    rows = Counter(zip(entities["call_uid"].to_pylist(), entities["model_id"].to_pylist(), strict=True))
+    keys = list(zip(extractions["call_uid"].to_pylist(), extractions["model_id"].to_pylist(), strict=True))
+    counted = dict(zip(keys, extractions["entity_count"].to_pylist(), strict=True))
+    twice = sorted(f"{u}/{m}" for (u, m), n in Counter(keys).items() if n > 1)
+    unrecorded = sorted(f"{u}/{m}" for u, m in rows if (u, m) not in counted)
+    mismatched = sorted(f"{u}/{m}" for (u, m), n in counted.items() if rows.get((u, m), 0) != n)
+    return Finding(
+        not (twice or unrecorded or mismatched),
+        {
+            "extractions": extractions.num_rows,
+            "recorded_twice": twice[:20],
+            "entities_without_record": unrecorded[:20],
+            "count_mismatch": mismatched[:20],
+        },
+    )

@@ -5,14 +5,17 @@ rows and the writes are ``queries``, ``rows`` and ``partition``.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 
 import dagster as dg
 
+from assets.geo import quality
 from assets.geo.partition import geocode_partition, load_gazetteer
 from assets.geo.rows import JurisdictionPolygons
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
+from assets.results import report
 from lake import delta
-from lake.tables import GAZETTEER, LOCATIONS
+from lake.tables import GAZETTEER, GEOCODE_CACHE, LOCATIONS
 from resources.geocoding.resource import GeocoderResource
 from resources.lake import LakeResource
 
@@ -41,17 +44,32 @@ def gazetteer(
     )
 
 
-@dg.asset(
-    key="locations",
-    group_name="geo",
-    partitions_def=call_date_partitions,
-    deps=["entities", "gazetteer"],
-    kinds={"deltalake", "python"},
-    tags={"layer": "geo"},
-)
+_SPECS = [
+    dg.AssetSpec(
+        LOCATIONS.name,
+        deps=["entities", "gazetteer"],
+        group_name="geo",
+        kinds={"deltalake", "python"},
+        tags={"layer": "geo"},
+        partitions_def=call_date_partitions,
+    ),
+    # Written through the geocoder resource while this step places the day's entities.
+    dg.AssetSpec(
+        GEOCODE_CACHE.name,
+        deps=["entities", "gazetteer"],
+        group_name="geo",
+        kinds={"deltalake"},
+        tags={"layer": "geo"},
+        description=GEOCODE_CACHE.description,
+        partitions_def=call_date_partitions,
+    ),
+]
+
+
+@dg.multi_asset(specs=_SPECS, name="locations", can_subset=True)
 def locations(
     context: dg.AssetExecutionContext, lake: LakeResource, geocoder: GeocoderResource
-) -> dg.MaterializeResult:
+) -> Iterator[dg.MaterializeResult]:
     """Address and intersection entities placed on the map by the geocoder chain (local
     gazetteer first; the Census batch geocoder and Nominatim when enabled), each with its
     query, lat/lon, precision (rooftop, interpolated, intersection, street, city), backend,
@@ -66,18 +84,28 @@ def locations(
     summary = geocode_partition(lake.location, day, geocoder.geocoder(lake.location), polygons)
     for backend, why in summary.unavailable.items():
         context.log.warning(f"geocoder backend {backend} unavailable: {why}")
-    return dg.MaterializeResult(
-        metadata={
-            "entities": summary.entities,
-            "placed": summary.placed,
-            "unplaced": summary.unplaced,
-            "rejected_outside_county": summary.rejected_outside_county,
-            "cache_hits": summary.cache_hits,
-            "asked": dg.MetadataValue.json(summary.asked),
-            "per_precision": dg.MetadataValue.json(dict(summary.per_precision)),
-            "per_backend": dg.MetadataValue.json(dict(summary.per_backend)),
-            "unavailable": dg.MetadataValue.json(summary.unavailable),
-        }
+    yield from report(
+        context,
+        [
+            dg.MaterializeResult(
+                asset_key=LOCATIONS.name,
+                metadata={
+                    "entities": summary.entities,
+                    "placed": summary.placed,
+                    "unplaced": summary.unplaced,
+                    "rejected_outside_county": summary.rejected_outside_county,
+                    "cache_hits": summary.cache_hits,
+                    "asked": dg.MetadataValue.json(summary.asked),
+                    "per_precision": dg.MetadataValue.json(dict(summary.per_precision)),
+                    "per_backend": dg.MetadataValue.json(dict(summary.per_backend)),
+                    "unavailable": dg.MetadataValue.json(summary.unavailable),
+                },
+            ),
+            dg.MaterializeResult(
+                asset_key=GEOCODE_CACHE.name,
+                metadata={"cache_hits": summary.cache_hits, "asked": dg.MetadataValue.json(summary.asked)},
+            ),
+        ],
     )
 
 
@@ -111,4 +139,25 @@ def locations_inside_county(
     )
 
 
-defs = dg.Definitions(assets=[gazetteer, locations], asset_checks=[locations_inside_county])
+@dg.asset_check(asset="geocode_cache", partitions_def=call_date_partitions)
+def geocode_cache_keys_unique(
+    context: dg.AssetCheckExecutionContext, lake: LakeResource
+) -> dg.AssetCheckResult:
+    """One cached answer per query and backend, and every hit has a position (every miss
+    none). The cache has no call date (an answer serves every day), so the whole table is
+    read, four narrow columns."""
+    rows = delta.read(lake.location, GEOCODE_CACHE, columns=["query_key", "backend", "found", "lat", "lon"])
+    found = quality.cache_consistent(rows)
+    return dg.AssetCheckResult(
+        passed=found.passed,
+        metadata={
+            "rows": found.rows,
+            "duplicate_keys": dg.MetadataValue.json(found.duplicate_keys[:20]),
+            "found_without_position_or_miss_with_one": dg.MetadataValue.json(found.inconsistent[:20]),
+        },
+    )
+
+
+defs = dg.Definitions(
+    assets=[gazetteer, locations], asset_checks=[locations_inside_county, geocode_cache_keys_unique]
+)

@@ -6,27 +6,45 @@ A thin shell: reading and writing are ``partition``, the grouping rules ``groupi
 """
 
 import datetime as dt
+from collections.abc import Iterator
 
 import dagster as dg
 
 from assets.incidents import checks
 from assets.incidents.partition import LOOKBACK, group_partition
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
+from assets.results import report
+from lake.tables import CALL_INCIDENTS, INCIDENTS
 from resources.asr.resource import TranscriberResource
 from resources.lake import LakeResource
 
+_UPSTREAM = ["raw_calls", "transcripts", "entities", "locations"]
+_SPECS = [
+    dg.AssetSpec(
+        INCIDENTS.name,
+        deps=_UPSTREAM,
+        group_name="incidents",
+        kinds={"deltalake", "python"},
+        tags={"layer": "incidents"},
+        partitions_def=call_date_partitions,
+    ),
+    # incident_links_one_to_one (on incidents) checks the two tables against each other.
+    dg.AssetSpec(
+        CALL_INCIDENTS.name,
+        deps=_UPSTREAM,
+        group_name="incidents",
+        kinds={"deltalake"},
+        tags={"layer": "incidents"},
+        description=CALL_INCIDENTS.description,
+        partitions_def=call_date_partitions,
+    ),
+]
 
-@dg.asset(
-    key="incidents",
-    group_name="incidents",
-    partitions_def=call_date_partitions,
-    deps=["raw_calls", "transcripts", "entities", "locations"],
-    kinds={"deltalake", "python"},
-    tags={"layer": "incidents"},
-)
+
+@dg.multi_asset(specs=_SPECS, name="incidents", can_subset=True)
 def incidents(
     context: dg.AssetExecutionContext, lake: LakeResource, transcriber: TranscriberResource
-) -> dg.MaterializeResult:
+) -> Iterator[dg.MaterializeResult]:
     """The day's calls grouped into incidents, as an analyst would: the same place within a
     time window, shared units, the talkgroups of one agency, and the dispatch -> en route
     -> on scene -> clear sequence (10-codes and status phrases). Writes ``incidents`` (type,
@@ -36,17 +54,26 @@ def incidents(
     incident's earliest call) are the same on every re-run."""
     day = dt.date.fromisoformat(context.partition_key)
     summary = group_partition(lake.location, day, dt.datetime.now(dt.UTC), transcriber.model_id)
-    return dg.MaterializeResult(
-        metadata={
-            "calls": summary.calls,
-            "lookback_calls": summary.lookback_calls,
-            "lookback_hours": LOOKBACK.total_seconds() / 3600,
-            "grouped_calls": summary.grouped_calls,
-            "incidents": summary.incidents,
-            "multi_call_incidents": summary.multi_call_incidents,
-            "by_status": dg.MetadataValue.json(summary.by_status),
-            "by_type": dg.MetadataValue.json(summary.by_type),
-        }
+    yield from report(
+        context,
+        [
+            dg.MaterializeResult(
+                asset_key=INCIDENTS.name,
+                metadata={
+                    "calls": summary.calls,
+                    "lookback_calls": summary.lookback_calls,
+                    "lookback_hours": LOOKBACK.total_seconds() / 3600,
+                    "grouped_calls": summary.grouped_calls,
+                    "incidents": summary.incidents,
+                    "multi_call_incidents": summary.multi_call_incidents,
+                    "by_status": dg.MetadataValue.json(summary.by_status),
+                    "by_type": dg.MetadataValue.json(summary.by_type),
+                },
+            ),
+            dg.MaterializeResult(
+                asset_key=CALL_INCIDENTS.name, metadata={"grouped_calls": summary.grouped_calls}
+            ),
+        ],
     )
 
 

@@ -13,8 +13,9 @@ import datetime as dt
 import dagster as dg
 from pydantic import Field
 
+from assets.partitions import call_date_partitions
 from assets.raw.ingest import ingest
-from assets.raw.partitions import call_date_partitions
+from assets.raw.sensors import quarantine_materialization
 from lake import delta
 from lake.maintenance import DEFAULT_RETENTION_HOURS, TARGET_FILE_BYTES, optimize_lake
 from lake.retention import apply_retention
@@ -109,7 +110,12 @@ def landing_leftovers(
 
     swept = LandingZone(lake.objects).sweep(config.min_age_s, ingested)
     problems = ingest(swept.quarantined, lake.objects, source="landing").quarantine
-    delta.merge(location, RAW_QUARANTINE, problems)
+    written = delta.merge(location, RAW_QUARANTINE, problems)
+    if problems.num_rows:
+        # raw_quarantine is the raw step's asset; this sweep adds to it, and says so.
+        context.log_event(
+            quarantine_materialization(problems, dt.datetime.now(dt.UTC), written.version, "landing_leftovers")
+        )
     for item in swept.quarantined:
         context.log.warning(f"{item.source_ref}: {item.detail}")
     return dg.MaterializeResult(

@@ -10,15 +10,17 @@ from collections.abc import Iterator
 import dagster as dg
 import pyarrow as pa
 
+from assets.partitions import call_date_partitions
 from assets.raw import checks, sensors
 from assets.raw.ingest import ingest
-from assets.raw.partitions import call_date_partitions
 from assets.raw.validate import place
+from assets.results import report
 from lake import delta
 from lake.tables import RAW_CALLS, RAW_QUARANTINE, REDACTIONS
 from resources.calls import CallDelivery, MalformedCall
 from resources.lake import LakeResource
 from resources.landing import LandingZone
+from resources.trunk_recorder import handoff
 from resources.trunk_recorder.resource import TrunkRecorderSource
 
 
@@ -28,6 +30,20 @@ class CaptureWindow(dg.Config):
     capture_dir: str
     after: int
     upto: int
+
+
+class HandedCall(dg.Config):
+    """One item of a capture window as the sensor scanned it: a call (its parsed metadata
+    as JSON, audio file, position) or a problem (reason, detail). See
+    ``resources.trunk_recorder.handoff``."""
+
+    source_ref: str
+    position: int = 0
+    audio_ext: str = ""
+    audio_path: str = ""
+    call: str = ""
+    reason: str = ""
+    detail: str = ""
 
 
 class RawCallsConfig(dg.Config):
@@ -43,24 +59,45 @@ class RawCallsConfig(dg.Config):
     # Days without a partition (before the first call date, past today plus the clock
     # skew) whose capture-folder calls this run quarantines as date_out_of_range.
     out_of_range_days: list[str] = []
+    # Set by the trunk-recorder sensor: the capture windows' items it already listed and
+    # parsed, for this run's day (and every problem). The run ingests these instead of
+    # scanning the windows again; without ``handed`` (a large window) it scans them.
+    handed: bool = False
+    handed_calls: list[HandedCall] = []
     # Set by a sensor when these calls' runs failed every time: the error of the last one.
     # The run quarantines every call it was given as retries_exhausted, reading no audio.
     retries_exhausted: str = ""
 
 
-@dg.asset(
-    key="raw_calls",
-    group_name="raw",
-    partitions_def=call_date_partitions,
-    kinds={"deltalake", "python"},
-    tags={"layer": "raw"},
-)
+_SPECS = [
+    dg.AssetSpec(
+        RAW_CALLS.name,
+        group_name="raw",
+        kinds={"deltalake", "python"},
+        tags={"layer": "raw"},
+        partitions_def=call_date_partitions,
+    ),
+    # The same step sorts each delivery into one table or the other; a re-delivery is
+    # quarantined as a duplicate by what raw_calls already holds, hence the edge.
+    dg.AssetSpec(
+        RAW_QUARANTINE.name,
+        deps=[RAW_CALLS.name],
+        group_name="raw",
+        kinds={"deltalake"},
+        tags={"layer": "raw"},
+        description=RAW_QUARANTINE.description,
+        partitions_def=call_date_partitions,
+    ),
+]
+
+
+@dg.multi_asset(specs=_SPECS, name="raw_calls", can_subset=True)
 def raw_calls(
     context: dg.AssetExecutionContext,
     config: RawCallsConfig,
     lake: LakeResource,
     trunk_recorder: TrunkRecorderSource,
-) -> dg.MaterializeResult:
+) -> Iterator[dg.MaterializeResult]:
     """Radio calls as delivered by trunk-recorder capture folders, Broadcastify polls and
     HTTP uploads: one row per call, keyed by a stable call_uid (system, talkgroup, start),
     with its audio copied into the lake under ``audio/raw/system=…/date=…/``. Re-deliveries
@@ -107,15 +144,26 @@ def raw_calls(
     for key in sorted(rejected):
         landing.reject(key)
 
-    return dg.MaterializeResult(
-        metadata={
-            "calls_inserted": written.rows_inserted,
-            "calls_seen": len(folder_items) + len(landing_items),
-            "quarantined": problems.num_rows,
-            "duplicates": sum(b.duplicates for b in batches),
-            "quarantine_reasons": dg.MetadataValue.json(_counts(problems["reason"].to_pylist())),
-            "table_version": written.version,
-        }
+    reasons = dg.MetadataValue.json(_counts(problems["reason"].to_pylist()))
+    yield from report(
+        context,
+        [
+            dg.MaterializeResult(
+                asset_key=RAW_CALLS.name,
+                metadata={
+                    "calls_inserted": written.rows_inserted,
+                    "calls_seen": len(folder_items) + len(landing_items),
+                    "quarantined": problems.num_rows,
+                    "duplicates": sum(b.duplicates for b in batches),
+                    "quarantine_reasons": reasons,
+                    "table_version": written.version,
+                },
+            ),
+            dg.MaterializeResult(
+                asset_key=RAW_QUARANTINE.name,
+                metadata={"quarantined": problems.num_rows, "quarantine_reasons": reasons},
+            ),
+        ],
     )
 
 
@@ -124,6 +172,9 @@ def _folder_items(
 ) -> Iterator[CallDelivery | MalformedCall]:
     """Everything the run's capture windows (or, in a backfill, the day) hold; the caller
     keeps the day's calls and every problem."""
+    if config.handed:
+        yield from _handed(config)
+        return
     if from_sensor:
         for window in config.capture_windows:
             found = source.scan_window(window.capture_dir, window.after, window.upto)
@@ -138,10 +189,17 @@ def _folder_items(
 def _all_window_items(
     config: RawCallsConfig, source: TrunkRecorderSource
 ) -> Iterator[CallDelivery | MalformedCall]:
+    if config.handed:
+        yield from _handed(config)
+        return
     for window in config.capture_windows:
         found = source.scan_window(window.capture_dir, window.after, window.upto)
         yield from found.problems
         yield from found.deliveries
+
+
+def _handed(config: RawCallsConfig) -> list[CallDelivery | MalformedCall]:
+    return handoff.take(c.model_dump() for c in config.handed_calls)
 
 
 def _given_up(item: CallDelivery | MalformedCall, error: str) -> MalformedCall:
@@ -174,6 +232,6 @@ def _counts(values: list[str]) -> dict[str, int]:
 
 defs = dg.Definitions(
     assets=[raw_calls],
-    asset_checks=checks.raw_calls_checks,
+    asset_checks=[*checks.raw_calls_checks, *checks.raw_quarantine_checks],
     sensors=[sensors.trunk_recorder_sensor, sensors.landing_sensor, sensors.broadcastify_sensor],
 )

@@ -5,10 +5,10 @@ import datetime as dt
 import dagster as dg
 import pyarrow as pa
 
+from assets.partitions import call_date_partitions
 from assets.raw import quality
-from assets.raw.partitions import call_date_partitions
 from lake import delta
-from lake.tables import RAW_CALLS
+from lake.tables import RAW_CALLS, RAW_QUARANTINE
 from resources.lake import LakeResource
 
 
@@ -54,3 +54,28 @@ def audio_objects_exist(
 
 
 raw_calls_checks = [unique_call_uid, required_fields_not_null, durations_sane, audio_objects_exist]
+
+
+@dg.asset_check(asset="raw_quarantine", partitions_def=call_date_partitions)
+def quarantine_reasons_known(
+    context: dg.AssetCheckExecutionContext, lake: LakeResource
+) -> dg.AssetCheckResult:
+    """Every quarantined delivery has a source ref and a reason from the known set of codes
+    (``quality.QUARANTINE_REASONS``). The table has no call date (a broken delivery may not
+    have one), so the whole table is read: two columns of rare rows. An empty reason is an
+    error; a code outside the set only warns (a new code, or a typo)."""
+    rows = delta.read(lake.location, RAW_QUARANTINE, columns=["source_ref", "reason"])
+    found = quality.quarantine_reasons(rows)
+    return dg.AssetCheckResult(
+        passed=found.passed,
+        severity=dg.AssetCheckSeverity.ERROR if found.empty else dg.AssetCheckSeverity.WARN,
+        metadata={
+            "rows": rows.num_rows,
+            "per_reason": dg.MetadataValue.json(found.per_reason),
+            "empty_reason_or_ref": found.empty,
+            "unknown_reasons": dg.MetadataValue.json(found.unknown),
+        },
+    )
+
+
+raw_quarantine_checks = [quarantine_reasons_known]

@@ -45,3 +45,57 @@ def audio_objects_exist(rows: pa.Table, store: ObjectStore) -> Finding:
     return Finding(
         not missing, {"missing_audio_objects": missing[:20], "missing_count": len(missing)}
     )
+
+
+# Every reason code a delivery is quarantined with: the MalformedCall family (resources/
+# calls.py and its subclasses by source, assets/raw/validate.py), the refusals of the
+# capture-folder walk, and the codes ingest and the sensors' give-up write themselves.
+QUARANTINE_REASONS = frozenset(
+    {
+        "malformed_json",
+        "value_out_of_range",
+        "too_large",
+        "missing_audio",
+        "missing_json",
+        "invalid_call",
+        "date_out_of_range",
+        "bad_audio",
+        "orphaned_audio",
+        "audio_unavailable",
+        "misplaced_call",
+        "symlink_refused",
+        "not_a_file",
+        "duplicate_delivery",
+        "unsupported_audio_type",
+        "audio_unreadable",
+        "unstorable_row",
+        "retries_exhausted",
+        "redacted",
+    }
+)
+
+
+@dataclass
+class QuarantineReasons:
+    """What the quarantine's reasons say: rows without a reason or a source ref make the
+    table useless for triage; a code outside the known set is new or a typo."""
+
+    per_reason: dict[str, int]
+    empty: int
+    unknown: dict[str, int]
+
+    @property
+    def passed(self) -> bool:
+        return not self.empty and not self.unknown
+
+
+def quarantine_reasons(rows: pa.Table, known: frozenset[str] = QUARANTINE_REASONS) -> QuarantineReasons:
+    per_reason: dict[str, int] = {}
+    empty = 0
+    for reason, ref in zip(rows["reason"].to_pylist(), rows["source_ref"].to_pylist(), strict=True):
+        if not (reason or "").strip() or not (ref or "").strip():
+            empty += 1
+            continue
+        per_reason[reason] = per_reason.get(reason, 0) + 1
+    unknown = {r: n for r, n in per_reason.items() if r not in known}
+    return QuarantineReasons(dict(sorted(per_reason.items())), empty, unknown)

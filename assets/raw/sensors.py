@@ -10,22 +10,29 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 import dagster as dg
+import pyarrow as pa
 
+from assets.lanes import BATCH_TAG, LANE_TAG, LIVE_JOB, LIVE_LANE
 from assets.raw.cursor import Batch, BatchState, IngestCursor, batch_state
 from assets.raw.ingest import ingest
-from assets.raw.lanes import BATCH_TAG, LANE_TAG, LIVE_JOB, LIVE_LANE
 from assets.raw.validate import place
 from lake import delta
 from lake.tables import RAW_QUARANTINE
 from resources.broadcastify.resource import BroadcastifyResource
-from resources.calls import CallDelivery
+from resources.calls import CallDelivery, MalformedCall
 from resources.lake import LakeResource
 from resources.landing import LandingZone
+from resources.micro_batch import sensor_interval_s
+from resources.trunk_recorder import handoff
+from resources.trunk_recorder.folder import ScanResult
 from resources.trunk_recorder.resource import TrunkRecorderSource
 
 # Seconds between sensor ticks; the daemon honours it as a minimum.
-SENSOR_INTERVAL_S = int(os.environ.get("SCANLAKE_SENSOR_INTERVAL_S", "5"))
+SENSOR_INTERVAL_S = sensor_interval_s()
 MAX_LANDING_BATCH = 500
+# A window with more items than this (a backlog after downtime) is not carried in the run
+# config, which Dagster stores with every run: its run scans the window itself.
+MAX_HANDED_CALLS = 500
 # Failed runs of the same calls before they are quarantined as retries_exhausted.
 MAX_INGEST_ATTEMPTS = int(os.environ.get("SCANLAKE_MAX_INGEST_ATTEMPTS", "5"))
 _LOST_AFTER_S = 600.0
@@ -83,6 +90,40 @@ def _run_requests(
         )
 
 
+def quarantine_materialization(
+    problems: pa.Table, now: dt.datetime, version: int | None, writer: str
+) -> dg.AssetMaterialization:
+    """The ``raw_quarantine`` materialization a writer outside the ``raw_calls`` step (this
+    sensor, the leftovers sweep) reports, filed under today's partition as the sensors file
+    calls without a day of their own."""
+    reasons: dict[str, int] = {}
+    for reason in problems["reason"].to_pylist():
+        reasons[reason] = reasons.get(reason, 0) + 1
+    return dg.AssetMaterialization(
+        asset_key=RAW_QUARANTINE.name,
+        partition=_today(now),
+        metadata={
+            "quarantined": problems.num_rows,
+            "quarantine_reasons": dg.MetadataValue.json(dict(sorted(reasons.items()))),
+            "table_version": version,
+            "writer": writer,
+        },
+    )
+
+
+def _handed(
+    window: dict[str, object], found: ScanResult, placed: list[CallDelivery | MalformedCall], day: str | None
+) -> dict[str, object]:
+    """The run config of one day's run of a window: every problem and the calls on that
+    day (all calls when ``day`` is None), in the order the run's own scan would give."""
+    kept = [
+        d
+        for d, p in zip(found.deliveries, placed, strict=True)
+        if isinstance(p, MalformedCall) or day is None or p.meta.call_date.isoformat() == day
+    ]
+    return {**window, "handed": True, "handed_calls": handoff.hand([*found.problems, *kept])}
+
+
 def _today(now: dt.datetime) -> str:
     return now.astimezone(dt.UTC).date().isoformat()
 
@@ -97,7 +138,8 @@ def trunk_recorder_sensor(
     context: dg.SensorEvaluationContext, trunk_recorder: TrunkRecorderSource
 ) -> dg.SensorResult | dg.SkipReason:
     """Watches the trunk-recorder capture folders; each tick's new calls become one run per
-    call date. The cursor only moves past calls whose run succeeded."""
+    call date, handed the calls this tick parsed so the run does not scan and parse them
+    again. The cursor only moves past calls whose run succeeded."""
     if not trunk_recorder.capture_dirs:
         return dg.SkipReason("no capture folders configured (SCANLAKE_TRUNK_RECORDER_DIRS)")
     cursors: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
@@ -124,11 +166,15 @@ def trunk_recorder_sensor(
                 days = set()
             if not days:
                 days = {_today(now)}
+            by_day = {day: window for day in days}
+            if len(found.problems) + len(found.deliveries) <= MAX_HANDED_CALLS:
+                # the run takes what this tick parsed instead of scanning the window again
+                by_day = {day: _handed(window, found, placed, None if exhausted else day) for day in days}
             # A batch requested again after a failure needs a fresh run key, or Dagster skips it.
             batch_id = (
                 f"tr-{hashlib.sha1(capture_dir.encode()).hexdigest()[:8]}-{upto}-{time.time_ns()}"
             )
-            requests += _run_requests(batch_id, {day: window for day in days})
+            requests += _run_requests(batch_id, by_day)
             cursor.add(Batch(batch_id, upto, runs=len(days), requested_at=time.time(), after=after))
         cursors[capture_dir] = cursor.dumps()
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(cursors))
@@ -195,7 +241,12 @@ def broadcastify_sensor(
     result = broadcastify.poll(LandingZone(lake.objects), context.cursor)
     if result.problems:
         problems = ingest(result.problems, lake.objects, source="broadcastify").quarantine
-        delta.merge(lake.location, RAW_QUARANTINE, problems)
+        written = delta.merge(lake.location, RAW_QUARANTINE, problems)
+        # Written outside any run (a poll that stored nothing has no run to file them with),
+        # so the sensor itself records the materialization: the rows show in the lineage.
+        context.instance.report_runless_asset_event(
+            quarantine_materialization(problems, dt.datetime.now(dt.UTC), written.version, "broadcastify_sensor")
+        )
     context.update_cursor(result.new_cursor)
     waiting = f"; {len(result.retrying)} waiting for audio" if result.retrying else ""
     return dg.SkipReason(f"stored {result.stored} call(s) in the landing zone{waiting}")

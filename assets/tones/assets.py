@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
 from assets.tones.detect import ToneSettings
 from assets.tones.partition import scan_partition
 from assets.tones.stations import load_plan

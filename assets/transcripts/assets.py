@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from assets.raw.lanes import ASR_QUEUE, QUEUE_TAG
-from assets.raw.partitions import call_date_partitions
+from assets.lanes import ASR_QUEUE, QUEUE_TAG
+from assets.partitions import call_date_partitions
 from assets.transcripts import checks
 from assets.transcripts.partition import table_counts, transcribe_partition
 from resources.asr.resource import TranscriberResource

@@ -5,7 +5,7 @@ import datetime as dt
 import dagster as dg
 import pyarrow as pa
 
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
 from assets.transcripts import quality
 from lake import delta
 from lake.tables import NORMALIZED_AUDIO, TRANSCRIPT_WORDS, TRANSCRIPTS, TableSpec

@@ -4,8 +4,8 @@ The lake comes from ``SCANLAKE_LAKE_URI`` and the standard AWS variables."""
 
 import dagster as dg
 
+from assets.lanes import LANE_TAG, LIVE_LANE
 from assets.raw.assets import raw_calls
-from assets.raw.lanes import LANE_TAG, LIVE_LANE
 from lake.location import LakeLocation
 from resources.lake import LakeResource
 from resources.trunk_recorder.resource import TrunkRecorderSource

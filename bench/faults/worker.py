@@ -15,7 +15,7 @@ import dagster as dg
 import yaml
 from dagster._core.storage.tags import PARTITION_NAME_TAG
 
-from assets.raw.lanes import LANE_TAG, LIVE_LANE
+from assets.lanes import LANE_TAG, LIVE_LANE
 from bench.faults.harness import DAY, REPO, plant, resource, sweep
 from lake.location import LakeLocation
 from orchestration.runner import INSTANCE_DIR

@@ -234,8 +234,9 @@ def _deliver(call: CallFiles, position: int) -> CallDelivery | MalformedCall:
         source_ref=ref,
         meta=meta,
         audio_ext=ext,
-        read_audio=lambda: _read_audio(audio_path, ref),
+        read_audio=lambda: read_audio(audio_path, ref),
         position=position,
+        audio_path=str(audio_path),
     )
 
 
@@ -255,7 +256,8 @@ def _orphan(call: CallFiles) -> MissingJson:
     return MissingJson(str(audio[0]), "call audio without its .json (trunk-recorder callLog off, or a crash between the two writes)")
 
 
-def _read_audio(path: Path, ref: str) -> bytes:
+def read_audio(path: Path, ref: str) -> bytes:
+    """A call's audio bytes, bounded; a refusal or a vanished file is the call's problem."""
     try:
         return safe_read(path, LIMITS.max_audio_bytes)
     except FileNotFoundError as exc:

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from typer.main import get_command
 
-from assets.raw.lanes import ASR_QUEUE, DEFAULT_QUEUE
+from assets.lanes import ASR_QUEUE, DEFAULT_QUEUE
 from orchestration.cli import app
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"

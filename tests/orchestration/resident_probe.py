@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.raw.lanes import LANE_TAG, LIVE_LANE
+from assets.lanes import LANE_TAG, LIVE_LANE
 
 
 @dg.op(config_schema={"out": str, "hold_s": float})

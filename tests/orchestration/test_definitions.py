@@ -16,7 +16,7 @@ def test_definitions_load_and_resolve():
 
 
 def test_every_partitioned_asset_shares_the_call_date_partitions():
-    from assets.raw.partitions import call_date_partitions
+    from assets.partitions import call_date_partitions
 
     graph = defs.resolve_asset_graph()
     for key in graph.get_all_asset_keys():

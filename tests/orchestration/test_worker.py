@@ -17,7 +17,7 @@ import dagster as dg
 import pytest
 import yaml
 
-from assets.raw.lanes import LANE_TAG, LIVE_LANE
+from assets.lanes import LANE_TAG, LIVE_LANE
 from orchestration.launcher import WORKER_TAG, ResidentRunLauncher, request
 from orchestration.runner import INSTANCE_DIR
 from orchestration.worker import recover

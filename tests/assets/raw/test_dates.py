@@ -10,8 +10,8 @@ import datetime as dt
 import dagster as dg
 from dagster._core.definitions.partitions.context import partition_loading_context
 
+from assets.partitions import call_date_partitions
 from assets.raw.assets import raw_calls
-from assets.raw.partitions import call_date_partitions
 from assets.raw.sensors import landing_sensor, trunk_recorder_sensor
 from assets.raw.validate import split_days
 from lake import delta

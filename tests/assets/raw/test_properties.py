@@ -21,9 +21,9 @@ import dagster as dg
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assets.partitions import call_date_partitions
 from assets.raw.assets import raw_calls
 from assets.raw.ingest import ingest
-from assets.raw.partitions import call_date_partitions
 from assets.raw.sensors import landing_sensor, trunk_recorder_sensor
 from assets.raw.validate import check_call
 from lake import LakeLocation, delta

@@ -4,6 +4,10 @@ call started, so a backfill over a date range rebuilds the same slice in every t
 The range is ``resources.bounds``'s: from ``SCANLAKE_FIRST_CALL_DATE`` (2000-01-01) to
 today plus the allowed recorder clock skew. A call outside it is quarantined as
 ``date_out_of_range`` before any run is requested for it.
+
+It sits at the root of ``assets/`` because every layer, the jobs and the checks share it,
+and it is Dagster wiring: ``lake.tables`` keeps the fact beneath it (tables are partitioned
+by ``call_date``) and imports no dagster.
 """
 
 import math

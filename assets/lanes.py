@@ -1,6 +1,8 @@
 """Run tags that say which lane a run belongs to. The live lane (the sensors'
 micro-batches) runs one at a time and, when a resident worker is up, in that worker
-(``orchestration.launcher``); backfills run in their own processes."""
+(``orchestration.launcher``); backfills run in their own processes. Shared by every layer
+(the ASR queue tag) and by ``orchestration/`` (jobs, launcher, Celery), so it sits at the
+root of ``assets/``."""
 
 LANE_TAG = "scanlake/lane"
 LIVE_LANE = "live"

@@ -1,0 +1,5 @@
+"""``python -m orchestration.cli``: the same commands as ``scanlake``."""
+
+from orchestration.cli import main
+
+main()
