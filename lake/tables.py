@@ -513,3 +513,41 @@ def conform(data: pa.Table, spec: TableSpec) -> pa.Table:
         else:
             raise ValueError(f"{spec.name}: required column {field.name!r} is missing")
     return pa.Table.from_arrays(columns, schema=spec.schema)
+
+
+# ---- transcript_corrections (issue #19, section 3) ---------------------------------------
+# One block, kept together so it can move whole when this registry becomes a package.
+# Append-only and versioned: an editor's correction of a call's transcript is version
+# base_version + 1, and never overwrites another. The "effective transcript" of a call is
+# its newest version (lake.corrections); the machine rows in ``transcripts`` stay as they
+# were. Written only by the ``transcript_corrections`` asset, from requests the Call page
+# leaves in the object store (lake.corrections), so the table has one writer and a lineage.
+TRANSCRIPT_CORRECTIONS = _spec(
+    "transcript_corrections",
+    [
+        _f("call_uid", pa.string(), False),
+        _f("call_date", pa.date32(), False),
+        # 1, 2, ...: the newest is the call's effective text
+        _f("version", pa.int32(), False),
+        _f("text", pa.string(), False),
+        _f("editor", pa.string(), False),
+        # when the editor submitted it; committed_at is when the asset wrote it
+        _f("edited_at", UTC_TS, False),
+        _f("note", pa.string()),
+        # what the editor corrected: 0 and the machine transcript, or an earlier version
+        _f("base_version", pa.int32(), False),
+        _f("base_model_id", pa.string()),
+        _f("base_text_sha256", pa.string(), False),
+        # the Call page's request, so a retried commit of one request is recognised
+        _f("request_id", pa.string(), False),
+        _f("committed_at", UTC_TS, False),
+    ],
+    key=("call_uid", "version"),
+    partition_by=("call_date",),
+    description="Editors' corrections of call transcripts, append-only: each is a new version "
+    "of the call's text with who (editor), when (edited_at), why (note) and what it corrected "
+    "(base version, model and a SHA-256 of the text the editor saw). Search, entities, places, "
+    "incidents and alerts read the newest version over the machine transcript.",
+)
+TABLES[TRANSCRIPT_CORRECTIONS.name] = TRANSCRIPT_CORRECTIONS
+# ---- end transcript_corrections ----------------------------------------------------------

@@ -45,7 +45,7 @@ class EntitiesConfig(dg.Config):
     key="entities",
     group_name="entities",
     partitions_def=call_date_partitions,
-    deps=["transcripts", "transcript_words", "gazetteer"],
+    deps=["transcripts", "transcript_words", "transcript_corrections", "gazetteer"],
     kinds={"deltalake", "spacy"},
     tags={"layer": "entities"},
 )

@@ -69,6 +69,7 @@ def locations(
     return dg.MaterializeResult(
         metadata={
             "entities": summary.entities,
+            "outdated_locations_removed": summary.outdated_removed,
             "placed": summary.placed,
             "unplaced": summary.unplaced,
             "rejected_outside_county": summary.rejected_outside_county,

@@ -20,7 +20,7 @@ from resources.lake import LakeResource
     key="incidents",
     group_name="incidents",
     partitions_def=call_date_partitions,
-    deps=["raw_calls", "transcripts", "entities", "locations"],
+    deps=["raw_calls", "transcripts", "transcript_corrections", "entities", "locations"],
     kinds={"deltalake", "python"},
     tags={"layer": "incidents"},
 )
