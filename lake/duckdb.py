@@ -115,6 +115,31 @@ def refresh_views(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> Non
         # Creating a view binds it, which reads the snapshot: only done for a new source.
         # Identifiers come from the table registry and quoted; no user text reaches this.
         con.execute(f"CREATE OR REPLACE VIEW {_ident(spec.name)} AS SELECT * FROM {source}")  # noqa: S608
+    # bound by name on every query, so it follows the tables' views as they are re-pinned
+    con.execute(EFFECTIVE_TRANSCRIPTS_SQL)
+
+
+# Each call's text as search and the pages read it: an editor's newest correction over the
+# machine transcript (``lake.effective`` is the same rule for the assets). A UNION rather
+# than a join, so a filter on ``text`` (search's regex) still runs in the transcripts scan,
+# before the anti-join with the few corrected calls. The corrected rows keep their model
+# and move ``transcribed_at`` up to the edit, as ``lake.effective.overlay`` does.
+EFFECTIVE_TRANSCRIPTS_SQL = """
+CREATE VIEW IF NOT EXISTS effective_transcripts AS
+SELECT *, false AS corrected, 0 AS correction_version
+FROM transcripts
+WHERE call_uid NOT IN (SELECT call_uid FROM transcript_corrections)
+UNION ALL BY NAME
+SELECT t.* REPLACE (c.text AS text, greatest(t.transcribed_at, c.edited_at) AS transcribed_at),
+       true AS corrected, c.version AS correction_version
+FROM transcripts t
+JOIN (
+    SELECT call_uid, call_date, max(version) AS version, arg_max(text, version) AS text,
+           arg_max(edited_at, version) AS edited_at
+    FROM transcript_corrections
+    GROUP BY call_uid, call_date
+) c ON c.call_uid = t.call_uid AND c.call_date = t.call_date
+"""
 
 
 def _catalog(spec: TableSpec) -> str:
