@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from orchestration import training_cli
+
 if TYPE_CHECKING:
     from orchestration.demo import DemoPaths
 
@@ -412,6 +414,9 @@ def redact(
     rows = ", ".join(f"{t} {n}" for t, n in done.rows_removed.items())
     console.print(f"redacted {call_uid}: rows {rows}; {len(done.objects_removed)} object(s); "
                   f"{done.files_vacuumed} file(s) vacuumed; audit {done.redaction_id}")
+
+
+app.command("export-training")(training_cli.export_training)
 
 
 def main() -> None:
