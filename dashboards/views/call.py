@@ -118,5 +118,6 @@ if len(transcripts) > 1:
 
 if model is not None:
     machine_text = str(transcripts.set_index("model_id").loc[model]["text"])
-    corrections.correct_action(lake, call_uid, call_date, versions, machine_text, model)
+    day = pd.Timestamp(detail["call_date"]).date()
+    corrections.correct_action(lake, call_uid, day, versions, machine_text, model)
 admin.redact_action(lake, call_uid)
