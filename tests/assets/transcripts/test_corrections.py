@@ -189,3 +189,31 @@ def test_corrections_rerun_alerts_without_delivering_twice(small: SmallLake, tmp
         assert len([m for m in hook.accepted() if uid in m.body.decode()]) == 1
     sent = [r for r in delta.read(small.location, ALERT_DELIVERIES).to_pylist() if r["alert_id"] == after["alert_id"]]
     assert [r["status"] for r in sent if r["attempt"] > 0][-1] == "sent"
+
+
+def test_corrections_sensor_runs_the_corrected_day_downstream(small: SmallLake):
+    from assets.transcripts.assets import correction_sensor
+
+    uid = small.calls_of(2)[0]
+    day = small.start_of[uid].date()
+    context = dg.build_sensor_context(resources={"lake": LakeResource(uri=small.location.uri)})
+    assert isinstance(correction_sensor(context), dg.SkipReason)
+
+    corrections.submit(ObjectStore(small.location), request(small, uid, "Unit 23 10-50 at Fifth and Oak"))
+    result = correction_sensor(context)
+    [run] = result.run_requests
+    assert run.partition_key == day.isoformat()
+    # the same waiting requests map to the same run, so one tick after another asks once
+    assert correction_sensor(context).run_requests[0].run_key == run.run_key
+    assert {"transcript_corrections", "entities", "locations", "alerts"} <= {
+        k.to_user_string() for k in correction_sensor.asset_selection.resolve(_graph())
+    }
+
+    commit_day(small.location, ObjectStore(small.location), day)
+    assert isinstance(correction_sensor(context), dg.SkipReason)
+
+
+def _graph() -> dg.AssetGraph:
+    from orchestration.definitions import defs
+
+    return defs.resolve_asset_graph()
