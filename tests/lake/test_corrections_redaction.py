@@ -21,6 +21,7 @@ from lake.redaction import redact
 from lake.retention import RetentionPolicy, apply_retention
 from lake.tables import TRANSCRIPT_CORRECTIONS, TRANSCRIPTS
 from lake.training import ExportExists, ExportFilter, export_training
+from tests.fixtures.scenarios import MODEL
 from tests.fixtures.small_lake import SmallLake, build_small_lake
 from tests.lake.planted import stored_with
 
@@ -31,9 +32,11 @@ REJECTED = "zqxjsetaside"  # a word only a rejected request holds
 
 def correct(lake: SmallLake, uid: str, text: str, base_version: int = 0) -> CorrectionRequest:
     day = lake.start_of[uid].date()
-    machine = delta.read(lake.location, TRANSCRIPTS, ["call_uid", "text"], {"call_date": [day]})
-    base = next(t for u, t in zip(*machine.to_pydict().values(), strict=True) if u == uid)
-    request = CorrectionRequest.new(uid, day, text, "dashboard:editor@local", base, base_version=base_version)
+    machine = delta.read(lake.location, TRANSCRIPTS, ["call_uid", "model_id", "text"], {"call_date": [day]})
+    base = next(r["text"] for r in machine.to_pylist() if r["call_uid"] == uid and r["model_id"] == MODEL)
+    request = CorrectionRequest.new(
+        uid, day, text, "dashboard:editor@local", base, base_version=base_version, base_model_id=MODEL
+    )
     corrections.submit(ObjectStore(lake.location), request)
     return request
 

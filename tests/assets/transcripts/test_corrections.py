@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from assets.entities.assets import entities
+from assets.entities.assets import entities, entity_spans_match_transcripts
 from assets.geo.assets import gazetteer, locations
 from assets.transcripts.assets import transcript_corrections
 from assets.transcripts.corrections import commit_day
@@ -66,7 +66,7 @@ def test_corrections_move_the_call_place_through_materialize(small: SmallLake, t
         "lake": LakeResource(uri=small.location.uri),
         "geocoder": GeocoderResource(gazetteer_path=str(write_gazetteer(tmp_path / "gaz.csv"))),
     }
-    assets = [gazetteer, transcript_corrections, entities, locations]
+    assets = [gazetteer, transcript_corrections, entities, entity_spans_match_transcripts, locations]
     dg.materialize(assets, partition_key=day, resources=resources, selection=None)
     assert call_places(small.location, uid) == {(40.0176, -105.2797)}
     other = small.calls_of(0)[1]
@@ -77,6 +77,8 @@ def test_corrections_move_the_call_place_through_materialize(small: SmallLake, t
     result = dg.materialize(assets, partition_key=day, resources=resources, selection=None)
 
     meta = result.asset_materializations_for_node("transcript_corrections")[0].metadata
+    [spans] = result.get_asset_check_evaluations()
+    assert spans.passed, spans.metadata  # the entities' spans are spans of the corrected text
     assert meta["versions_committed"].value == 1
     [row] = delta.read(small.location, TRANSCRIPT_CORRECTIONS).to_pylist()
     assert (row["call_uid"], row["version"], row["text"], row["editor"]) == (uid, 1, text, "ed")
