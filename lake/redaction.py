@@ -30,6 +30,7 @@ from lake.tables import (
     RAW_CALLS,
     RAW_QUARANTINE,
     REDACTIONS,
+    TRANSCRIPT_CORRECTIONS,
     TRANSCRIPT_WORDS,
     TRANSCRIPTS,
     TableSpec,
@@ -38,11 +39,12 @@ from lake.tables import (
 # Every table with a call_uid column, downstream first: a failure part-way leaves the call's
 # raw row, so running the redaction again finds the call and finishes it.
 BY_CALL = (
-    ALERTS, LOCATIONS, ENTITY_EXTRACTIONS, ENTITIES, TRANSCRIPT_WORDS, TRANSCRIPTS,
+    ALERTS, LOCATIONS, ENTITY_EXTRACTIONS, ENTITIES, TRANSCRIPT_CORRECTIONS, TRANSCRIPT_WORDS, TRANSCRIPTS,
     NORMALIZED_AUDIO, AUDIO_QUARANTINE, RAW_QUARANTINE, RAW_CALLS,
 )
 _KEY_COLUMNS = {RAW_CALLS.name: "audio_key", NORMALIZED_AUDIO.name: "audio_key", ALERTS.name: "audio_key"}
-_OBJECT_PREFIXES = (objects.LANDING_PREFIX, objects.REJECTED_PREFIX)
+# landing and correction requests (pending or set aside) are named after their call
+_OBJECT_PREFIXES = (objects.LANDING_PREFIX, objects.CORRECTIONS_PREFIX, objects.REJECTED_PREFIX)
 
 
 class NothingToRedact(LakeError):
@@ -138,6 +140,7 @@ def _stray_objects(store: ObjectStore, call_uid: str, call_date: dt.date | None)
         for stage in (objects.RAW_AUDIO, objects.NORMALIZED_AUDIO):
             folder = objects.audio_key(stage, system, call_date, call_uid, "x").rsplit("/", 1)[0]
             found += [f"{folder}/{n}" for n in store.children(folder) if n.startswith(f"{call_uid}.")]
+    names = (f"{call_uid}.", f"{objects.key_segment(call_uid)}.")
     for prefix in _OBJECT_PREFIXES:
-        found += [k for k in store.list(prefix) if k.rsplit("/", 1)[-1].startswith(f"{call_uid}.")]
+        found += [k for k in store.list(prefix) if k.rsplit("/", 1)[-1].startswith(names)]
     return found

@@ -22,6 +22,7 @@ from lake.tables import (
     GEOCODE_CACHE,
     LOCATIONS,
     RAW_QUARANTINE,
+    TRANSCRIPT_CORRECTIONS,
     TRANSCRIPT_WORDS,
     TRANSCRIPTS,
     TableSpec,
@@ -40,7 +41,12 @@ RULES: dict[str, Rule] = {
     r.name: r
     for r in (
         Rule("audio", object_prefixes=(f"audio/{objects.RAW_AUDIO}", f"audio/{objects.NORMALIZED_AUDIO}")),
-        Rule("transcripts", ((TRANSCRIPTS, "call_date"), (TRANSCRIPT_WORDS, "call_date"))),
+        # an editor's text of a call is its transcript too, and ages with it, requests and all
+        Rule(
+            "transcripts",
+            ((TRANSCRIPTS, "call_date"), (TRANSCRIPT_WORDS, "call_date"), (TRANSCRIPT_CORRECTIONS, "call_date")),
+            (objects.CORRECTIONS_PREFIX, f"{objects.REJECTED_PREFIX}/{objects.CORRECTIONS_PREFIX}"),
+        ),
         Rule("entities", ((ENTITIES, "call_date"), (ENTITY_EXTRACTIONS, "call_date"))),
         Rule("locations", ((LOCATIONS, "call_date"),)),
         Rule("alerts", ((ALERTS, "call_date"), (ALERT_DELIVERIES, "call_date"))),

@@ -51,7 +51,15 @@ def _days(notifier: NotifierResource, day: dt.date | None = None) -> set[dt.date
     key="alerts",
     group_name="alerts",
     partitions_def=call_date_partitions,
-    deps=["transcripts", "transcript_words", "entities", "locations", "tones", "incidents"],
+    deps=[
+        "transcripts",
+        "transcript_words",
+        "transcript_corrections",
+        "entities",
+        "locations",
+        "tones",
+        "incidents",
+    ],
     kinds={"deltalake", "python"},
     tags={"layer": "alerts"},
 )

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from assets.alerts.config import AlertConfig, Filters
 from assets.alerts.matching import Term, Word, WordIndex, match_group, words_from_text
 from lake import delta
+from lake.effective import corrected_calls, latest_corrections, overlay
 from lake.location import LakeLocation
 from lake.tables import (
     ALERTS,
@@ -105,6 +106,12 @@ def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = Non
     )
     locations = delta.read(
         location, LOCATIONS, ["entity_id", "call_uid", "query", "lat", "lon", "score"], part
+    )
+    # the corrected text over the machine's; the machine's words (and their times) belong
+    # to the old text, so a corrected call is matched on its text's words, untimed
+    transcripts = overlay(transcripts, latest_corrections(location, [day]))
+    words = words.filter(
+        pc.invert(pc.is_in(words["call_uid"], pa.array(sorted(corrected_calls(transcripts)), pa.string())))
     )
     if model_id is not None:
         transcripts, words, entities = (

@@ -17,6 +17,7 @@ from assets.entities.pipeline import DEFAULT_MODEL, RadioSettings
 from assets.partitions import call_date_partitions
 from assets.results import report
 from lake import delta
+from lake.effective import effective_transcripts
 from lake.location import LakeLocation
 from lake.tables import ENTITIES, ENTITY_EXTRACTIONS, TRANSCRIPTS, TableSpec
 from resources.lake import LakeResource
@@ -43,7 +44,7 @@ class EntitiesConfig(dg.Config):
         )
 
 
-_UPSTREAM = ["transcripts", "transcript_words", "gazetteer"]
+_UPSTREAM = ["transcripts", "transcript_words", "transcript_corrections", "gazetteer"]
 _SPECS = [
     dg.AssetSpec(
         ENTITIES.name,
@@ -129,9 +130,11 @@ def entity_counts_per_type(
 def entity_spans_match_transcripts(
     context: dg.AssetCheckExecutionContext, lake: LakeResource
 ) -> dg.AssetCheckResult:
-    """Every entity's text is exactly its span of its transcript's text."""
+    """Every entity's text is exactly its span of its transcript's text (an editor's
+    correction, where the call has one: the text its entities were read from)."""
+    day = dt.date.fromisoformat(context.partition_key)
     found = quality.spans_match_transcripts(
-        _read(context, lake, ENTITIES), _read(context, lake, TRANSCRIPTS)
+        _read(context, lake, ENTITIES), effective_transcripts(lake.location, day, ["model_id"])
     )
     return dg.AssetCheckResult(passed=found.passed, metadata=found.metadata)
 

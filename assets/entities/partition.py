@@ -17,8 +17,9 @@ from assets.entities.extract import EntityExtractor, Word, entity_rows
 from assets.entities.numbers import HouseNumberSettings, house_number_settings
 from assets.entities.pipeline import RadioSettings
 from lake import delta
+from lake.effective import corrected_calls, effective_transcripts
 from lake.location import LakeLocation
-from lake.tables import ENTITIES, ENTITY_EXTRACTIONS, GAZETTEER, TRANSCRIPT_WORDS, TRANSCRIPTS
+from lake.tables import ENTITIES, ENTITY_EXTRACTIONS, GAZETTEER, TRANSCRIPT_WORDS
 from radiotext.streets import leading_number
 
 Key = tuple[str, str]  # (call_uid, model_id)
@@ -53,11 +54,11 @@ def settings_for(location: LakeLocation, **options: object) -> RadioSettings:
 
 
 def pending_transcripts(location: LakeLocation, day: dt.date, version: str) -> pa.Table:
-    transcripts = delta.read(
-        location,
-        TRANSCRIPTS,
-        columns=["call_uid", "model_id", "text", "hallucinated", "transcribed_at"],
-        partitions={"call_date": [day]},
+    """The day's effective transcripts (an editor's correction over the machine text) that
+    were not extracted as they now read: a correction moves ``transcribed_at`` up, so the
+    corrected call is extracted again."""
+    transcripts = effective_transcripts(
+        location, day, ["call_uid", "model_id", "text", "hallucinated", "transcribed_at"]
     )
     done = delta.read(
         location,
@@ -124,11 +125,14 @@ def extract_partition(
     doubtful = [bool(h) for h in todo["hallucinated"].to_pylist()]
     summary.hallucinated = sum(doubtful)
     texts = ["" if d else t for t, d in zip(todo["text"].to_pylist(), doubtful, strict=True)]
+    # A corrected text has no word timings; the machine's words belong to other text, so
+    # its entities carry no audio times rather than wrong ones.
+    untimed = corrected_calls(todo)
     now = dt.datetime.now(dt.UTC)
     rows: list[dict[str, object]] = []
     marks: list[dict[str, object]] = []
     results = extractor.extract_many(
-        (text, [] if d else words.get(key, []))
+        (text, [] if d or key[0] in untimed else words.get(key, []))
         for text, key, d in zip(texts, keys, doubtful, strict=True)
     )
     for (uid, model), at, found in zip(

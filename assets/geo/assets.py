@@ -91,6 +91,7 @@ def locations(
                 asset_key=LOCATIONS.name,
                 metadata={
                     "entities": summary.entities,
+                    "outdated_locations_removed": summary.outdated_removed,
                     "placed": summary.placed,
                     "unplaced": summary.unplaced,
                     "rejected_outside_county": summary.rejected_outside_county,

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from assets.geo.queries import PLACE_LABELS, query_for
-from assets.geo.rows import JurisdictionPolygons, location_rows
+from assets.geo.rows import JurisdictionPolygons, location_rows, query_label
 from lake import delta
 from lake.location import LakeLocation
 from lake.tables import ENTITIES, GAZETTEER, LOCATIONS
@@ -53,6 +53,7 @@ def load_gazetteer(location: LakeLocation, path: str) -> GazetteerLoad:
 
 @dataclass
 class GeocodeSummary:
+    outdated_removed: int = 0
     entities: int = 0
     placed: int = 0
     unplaced: int = 0
@@ -81,9 +82,41 @@ def pending_places(location: LakeLocation, day: dt.date) -> list[dict[str, objec
     return [r for r in found.to_pylist() if r["entity_id"] not in placed]
 
 
+def outdated_locations(location: LakeLocation, day: dt.date) -> list[str]:
+    """Locations of the day that no longer say where their entity is: the entity is gone
+    (its transcript was corrected or re-extracted without it), or it now asks another
+    query (a corrected house number keeps the entity's id and span)."""
+    placed = delta.read(
+        location, LOCATIONS, columns=["entity_id", "query"], partitions={"call_date": [day]}
+    )
+    if placed.num_rows == 0:
+        return []
+    found = delta.read(
+        location,
+        ENTITIES,
+        columns=["entity_id", "label", "normalized", "detail"],
+        partitions={"call_date": [day]},
+    )
+    asks = {}
+    for e in found.to_pylist():
+        query = query_for(str(e["label"]), e["normalized"], e["detail"])
+        asks[e["entity_id"]] = query_label(query) if query else None
+    return [
+        r["entity_id"]
+        for r in placed.to_pylist()
+        if r["entity_id"] not in asks or asks[r["entity_id"]] != r["query"]
+    ]
+
+
 def geocode_partition(
     location: LakeLocation, day: dt.date, geocoder: Geocoder, polygons: JurisdictionPolygons | None
 ) -> GeocodeSummary:
+    outdated = outdated_locations(location, day)
+    if outdated:
+        # removed before geocoding: a run that fails after this finds them pending again
+        delta.delete_where_keys(
+            location, LOCATIONS, pa.table({"entity_id": pa.array(outdated, pa.string())})
+        )
     entities = pending_places(location, day)
     queries: dict[str, GeocodeQuery] = {}
     for e in entities:
@@ -94,6 +127,7 @@ def geocode_partition(
     rows = location_rows(entities, queries, outcome.placed, polygons)
     delta.merge(location, LOCATIONS, rows)
     return GeocodeSummary(
+        outdated_removed=len(outdated),
         entities=len(entities),
         placed=rows.num_rows,
         unplaced=len(entities) - rows.num_rows,

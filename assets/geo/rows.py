@@ -44,6 +44,11 @@ class JurisdictionPolygons:
         ]
 
 
+def query_label(query: GeocodeQuery) -> str:
+    """The ``query`` a location row records: what was asked, with its town."""
+    return query.text + (f", {query.city.title()}" if query.city else "")
+
+
 def location_rows(
     entities: list[dict[str, object]],
     queries: dict[str, GeocodeQuery],
@@ -65,7 +70,7 @@ def location_rows(
                 "entity_id": entity["entity_id"],
                 "call_uid": entity["call_uid"],
                 "call_date": entity["call_date"],
-                "query": query.text + (f", {query.city.title()}" if query.city else ""),
+                "query": query_label(query),
                 "lat": match.lat,
                 "lon": match.lon,
                 "precision": match.precision,

@@ -18,7 +18,7 @@ from lake.tables import CALL_INCIDENTS, INCIDENTS
 from resources.asr.resource import TranscriberResource
 from resources.lake import LakeResource
 
-_UPSTREAM = ["raw_calls", "transcripts", "entities", "locations"]
+_UPSTREAM = ["raw_calls", "transcripts", "transcript_corrections", "entities", "locations"]
 _SPECS = [
     dg.AssetSpec(
         INCIDENTS.name,

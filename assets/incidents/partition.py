@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from assets.incidents.grouping import Incident, Rules, group
 from assets.incidents.signals import CallFacts, call_facts
 from lake import delta
+from lake.effective import latest_corrections, overlay
 from lake.location import LakeLocation
 from lake.tables import (
     CALL_INCIDENTS,
@@ -66,7 +67,10 @@ def read_facts(
     since = pa.scalar(_day_start(day) - LOOKBACK, type=calls.schema.field("start_time").type)
     calls = calls.filter(pc.greater_equal(calls["start_time"], since))
     uids = calls["call_uid"]
-    transcripts = delta.read(location, TRANSCRIPTS, ["call_uid", "model_id", "text"], part)
+    transcripts = overlay(
+        delta.read(location, TRANSCRIPTS, ["call_uid", "model_id", "text"], part),
+        latest_corrections(location, part["call_date"]),
+    )
     entities = delta.read(
         location,
         ENTITIES,

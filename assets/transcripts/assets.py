@@ -9,6 +9,8 @@ transcript of a call is the row with the transcriber's ``model_id``.
 """
 
 import datetime as dt
+import hashlib
+import time
 from collections.abc import Iterator
 
 import dagster as dg
@@ -16,7 +18,9 @@ import dagster as dg
 from assets.lanes import ASR_QUEUE, QUEUE_TAG
 from assets.partitions import call_date_partitions
 from assets.transcripts import checks
+from assets.transcripts.corrections import commit_day
 from assets.transcripts.partition import table_counts, transcribe_partition
+from lake import corrections
 from resources.asr.resource import TranscriberResource
 from resources.lake import LakeResource
 
@@ -111,4 +115,76 @@ def transcribe_calls(
     )
 
 
-defs = dg.Definitions(assets=[transcribe_calls], asset_checks=checks.transcript_checks)
+@dg.asset(
+    key="transcript_corrections",
+    group_name="transcripts",
+    partitions_def=call_date_partitions,
+    deps=["transcripts", "raw_calls"],
+    kinds={"deltalake", "python"},
+    tags={"layer": "transcripts"},
+)
+def transcript_corrections(
+    context: dg.AssetExecutionContext, lake: LakeResource
+) -> dg.MaterializeResult:
+    """Editors' corrections of the day's transcripts, append-only and versioned: who, when,
+    why, and which text each corrected. The Call page leaves each correction in the object
+    store (``corrections/pending/``); this asset commits it as the call's next version and
+    only then removes it. A request for a call no longer in the lake, or made over a version
+    another editor has since replaced, is set aside under ``rejected/`` with its reason.
+    Search, entities, places, incidents and alerts read the newest version over the machine
+    transcript; ``correction_sensor`` runs them again for the corrected day."""
+    day = dt.date.fromisoformat(context.partition_key)
+    summary = commit_day(lake.location, lake.objects, day)
+    for key, reason in summary.rejected.items():
+        context.log.warning(f"correction {key} set aside: {reason}")
+    return dg.MaterializeResult(
+        metadata={
+            "requests_pending": summary.pending,
+            "versions_committed": len(summary.committed),
+            "already_committed": summary.already_committed,
+            "rejected": dg.MetadataValue.json(summary.rejected),
+            "calls_corrected": dg.MetadataValue.json(summary.calls[:50]),
+        }
+    )
+
+
+# A request whose run failed is asked for again after this long (a fresh run key);
+# meanwhile one run per set of waiting requests.
+_RETRY_AFTER_S = 600
+
+
+@dg.sensor(
+    name="correction_sensor",
+    asset_selection=dg.AssetSelection.assets("transcript_corrections").downstream(),
+    minimum_interval_seconds=10,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def correction_sensor(lake: LakeResource) -> dg.SensorResult | dg.SkipReason:
+    """Runs ``transcript_corrections`` and every layer downstream of it (entities,
+    locations, incidents, alerts) for each day with corrections waiting, so a correction is
+    searchable and its places and alerts re-extracted within a tick. Alerts keep their ids
+    (call and keyword group), so an alert already delivered is not delivered again."""
+    store = lake.objects
+    requests = []
+    for day in corrections.pending_days(store):
+        keys = corrections.pending(store, day)
+        if not keys:
+            continue
+        digest = hashlib.sha1("\n".join(keys).encode()).hexdigest()[:16]
+        bucket = int(time.time() // _RETRY_AFTER_S)
+        requests.append(
+            dg.RunRequest(
+                run_key=f"corrections-{day.isoformat()}-{digest}-{bucket}",
+                partition_key=day.isoformat(),
+            )
+        )
+    if not requests:
+        return dg.SkipReason("no correction is waiting")
+    return dg.SensorResult(run_requests=requests)
+
+
+defs = dg.Definitions(
+    assets=[transcribe_calls, transcript_corrections],
+    asset_checks=checks.transcript_checks,
+    sensors=[correction_sensor],
+)

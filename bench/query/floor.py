@@ -12,6 +12,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from lake import delta
+from lake.duckdb import EFFECTIVE_TRANSCRIPTS_SQL
 from lake.location import LakeLocation
 from lake.tables import TABLES
 
@@ -47,4 +48,6 @@ def connect_floor(out: Path) -> duckdb.DuckDBPyConnection:
         path = out / f"{spec.name}.parquet"
         relation = con.read_parquet(str(path)) if path.exists() else con.from_arrow(spec.empty())
         relation.create_view(spec.name, replace=True)
+    # the queries read transcript text through this view, on the floor as on the lake
+    con.execute(EFFECTIVE_TRANSCRIPTS_SQL)
     return con

@@ -8,12 +8,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboards import admin, data, geo, passages, widgets
+from dashboards import admin, corrections, data, geo, passages, widgets
 from dashboards.markdown import md
 
 lake = widgets.current_lake()
 st.title("Call detail")
 admin.show_outcome()
+corrections.show_outcome()
 
 
 def requested_date() -> dt.date | None:
@@ -49,7 +50,10 @@ st.caption(
 )
 
 transcripts = data.query("call_transcripts", lake, call_uid, call_date)
+versions = corrections.latest(lake, call_uid, call_date)
+corrections.show(versions)
 start_s = 0.0
+model: str | None = None
 if transcripts.empty:
     st.info("Not transcribed yet.")
 else:
@@ -112,4 +116,8 @@ if len(transcripts) > 1:
     st.markdown("**Every model's transcript**")
     st.dataframe(transcripts[["model_id", "text", "confidence", "flags"]], hide_index=True)
 
+if model is not None:
+    machine_text = str(transcripts.set_index("model_id").loc[model]["text"])
+    day = pd.Timestamp(detail["call_date"]).date()
+    corrections.correct_action(lake, call_uid, day, versions, machine_text, model)
 admin.redact_action(lake, call_uid)

@@ -23,6 +23,7 @@ from lake.queries.analytics import (
     transcripts_by_model,
 )
 from lake.queries.calls import (
+    call_corrections,
     call_date_of,
     call_detail,
     call_entities,
@@ -51,6 +52,7 @@ __all__ = [
     "alert_groups",
     "build_search_index",
     "busiest_units",
+    "call_corrections",
     "call_date_of",
     "call_detail",
     "call_entities",

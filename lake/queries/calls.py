@@ -34,7 +34,7 @@ WITH c AS (
            arg_max(text, transcribed_at) AS transcript,
            arg_max(confidence, transcribed_at) AS confidence,
            arg_max(flags, transcribed_at) AS flags
-    FROM transcripts
+    FROM effective_transcripts
     WHERE call_date BETWEEN $d0 AND $d1 AND call_uid IN (SELECT call_uid FROM c)
     GROUP BY call_uid
 ), i AS (
@@ -86,7 +86,7 @@ WITH l AS (
     LIMIT $limit
 ), t AS (
     SELECT call_uid, arg_max(text, transcribed_at) AS transcript
-    FROM transcripts
+    FROM effective_transcripts
     WHERE call_date BETWEEN $d0 AND $d1 AND call_uid IN (SELECT call_uid FROM p)
     GROUP BY call_uid
 )
@@ -146,6 +146,14 @@ SELECT model_id, model_version, text, confidence, avg_logprob, no_speech_prob, f
 FROM transcripts
 WHERE call_date = $call_date AND call_uid = $call_uid
 ORDER BY transcribed_at DESC
+"""
+
+# Editors' versions of a call's text, newest first (``transcript_corrections``).
+CALL_CORRECTIONS_SQL = """
+SELECT version, text, editor, edited_at, note, base_version, base_model_id
+FROM transcript_corrections
+WHERE call_date = $call_date AND call_uid = $call_uid
+ORDER BY version DESC
 """
 
 CALL_WORDS_SQL = """
@@ -250,6 +258,13 @@ def call_transcripts(
 ) -> pd.DataFrame:
     """Every model's transcript of a call, newest first."""
     return con.execute(CALL_TRANSCRIPTS_SQL, _one_call(con, call_uid, call_date)).df()
+
+
+def call_corrections(
+    con: duckdb.DuckDBPyConnection, call_uid: str, call_date: dt.date | None = None
+) -> pd.DataFrame:
+    """Every committed correction of a call's transcript, newest version first."""
+    return con.execute(CALL_CORRECTIONS_SQL, _one_call(con, call_uid, call_date)).df()
 
 
 def call_words(

@@ -2,10 +2,13 @@
 
 A query is words and "quoted phrases" (parsed in ``lake.queries.search_query``); a call
 matches when every phrase occurs in one of its transcripts (any model; the newest matching
-transcript represents the call). Results are ranked by a BM25-style score (term frequency
-saturated, normalized by transcript length) and then by recency. Each hit carries the
-character spans to highlight and the start time of its first phrase, from
-``transcript_words``, for an audio player to start at.
+transcript represents the call). A corrected call is searched by its editor's text only (the
+``effective_transcripts`` view of ``lake.duckdb``): highlights are spans of that text, and
+its audio start comes from the machine's timed words only where they hold the same phrase
+(a corrected word was never timed: the player starts at the beginning). Results are ranked
+by a BM25-style score (term frequency saturated, normalized by transcript length) and then
+by recency. Each hit carries the character spans to highlight and the start time of its
+first phrase, from ``transcript_words``, for an audio player to start at.
 
 Three ways to find the matches live here, because ``bench/query`` measures them at scale:
 a regular-expression scan of ``transcripts.text`` (``search_calls``, what the app uses; see
@@ -60,7 +63,7 @@ WITH m AS MATERIALIZED (
             SELECT call_uid, call_date, model_id, transcribed_at, text,
                    CASE WHEN $n_phrases > 1 OR regexp_matches(text, $repeat)
                         THEN regexp_extract_all(text, $any) END AS found
-            FROM transcripts
+            FROM effective_transcripts
             WHERE call_date BETWEEN $d0 AND $d1 AND regexp_matches(text, $lead)
         )
     )
@@ -125,7 +128,7 @@ WITH w AS (
     HAVING count(DISTINCT phrase) = len($phrases)
 ), t AS (
     SELECT k.*, t.text, t.transcribed_at, strlen(t.text) AS n_bytes
-    FROM k JOIN transcripts t USING (call_uid, model_id)
+    FROM k JOIN effective_transcripts t USING (call_uid, model_id)
     WHERE t.call_date BETWEEN $d0 AND $d1
     QUALIFY row_number() OVER (PARTITION BY k.call_uid ORDER BY t.transcribed_at DESC) = 1
 ), top AS (

@@ -20,7 +20,7 @@ from lake.tables.raw import FREQ, RAW_CALLS, RAW_QUARANTINE, UNIT
 from lake.tables.redactions import REDACTIONS, REMOVED_ROWS
 from lake.tables.spec import UTC_TS, TableSpec, conform
 from lake.tables.tones import TONE_SCANS, TONES
-from lake.tables.transcripts import TRANSCRIPT_WORDS, TRANSCRIPTS
+from lake.tables.transcripts import TRANSCRIPT_CORRECTIONS, TRANSCRIPT_WORDS, TRANSCRIPTS
 
 TABLES: dict[str, TableSpec] = {
     t.name: t
@@ -31,6 +31,7 @@ TABLES: dict[str, TableSpec] = {
         NORMALIZED_AUDIO,
         TRANSCRIPTS,
         TRANSCRIPT_WORDS,
+        TRANSCRIPT_CORRECTIONS,
         ENTITIES,
         ENTITY_EXTRACTIONS,
         LOCATIONS,
@@ -67,6 +68,7 @@ __all__ = [
     "TONES",
     "TONE_SCANS",
     "TRANSCRIPTS",
+    "TRANSCRIPT_CORRECTIONS",
     "TRANSCRIPT_WORDS",
     "UNIT",
     "TABLES",

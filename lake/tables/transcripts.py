@@ -1,4 +1,5 @@
-"""The transcript layer's tables: one transcript per call and model, and its timed words."""
+"""The transcript layer's tables: one transcript per call and model, its timed words, and
+editors' corrections."""
 
 from __future__ import annotations
 
@@ -46,4 +47,37 @@ TRANSCRIPT_WORDS = _spec(
     key=("call_uid", "model_id", "word_index"),
     partition_by=("call_date",),
     description="Each transcript word with its start and end time in the call audio.",
+)
+
+# Append-only and versioned: an editor's correction of a call's transcript is version
+# base_version + 1, and never overwrites another. The "effective transcript" of a call is
+# its newest version (lake.effective); the machine rows in ``transcripts`` stay as they
+# were. Written only by the ``transcript_corrections`` asset, from requests the Call page
+# leaves in the object store, so the table has one writer and a lineage.
+TRANSCRIPT_CORRECTIONS = _spec(
+    "transcript_corrections",
+    [
+        _f("call_uid", pa.string(), False),
+        _f("call_date", pa.date32(), False),
+        # 1, 2, ...: the newest is the call's effective text
+        _f("version", pa.int32(), False),
+        _f("text", pa.string(), False),
+        _f("editor", pa.string(), False),
+        # when the editor submitted it; committed_at is when the asset wrote it
+        _f("edited_at", UTC_TS, False),
+        _f("note", pa.string()),
+        # what the editor corrected: 0 and the machine transcript, or an earlier version
+        _f("base_version", pa.int32(), False),
+        _f("base_model_id", pa.string()),
+        _f("base_text_sha256", pa.string(), False),
+        # the Call page's request, so a retried commit of one request is recognised
+        _f("request_id", pa.string(), False),
+        _f("committed_at", UTC_TS, False),
+    ],
+    key=("call_uid", "version"),
+    partition_by=("call_date",),
+    description="Editors' corrections of call transcripts, append-only: each is a new version "
+    "of the call's text with who (editor), when (edited_at), why (note) and what it corrected "
+    "(base version, model and a SHA-256 of the text the editor saw). Search, entities, places, "
+    "incidents and alerts read the newest version over the machine transcript.",
 )

@@ -2,10 +2,10 @@
 query the lake, and the one-command demo. ``orchestration.cli:app`` is the entry point;
 each command group lives in its own module and registers itself on ``app`` when imported."""
 
-from orchestration.cli import admin, data, demo, services
+from orchestration.cli import admin, data, demo, services, training
 from orchestration.cli.common import app
 
-__all__ = ["admin", "app", "data", "demo", "main", "services"]
+__all__ = ["admin", "app", "data", "demo", "main", "services", "training"]
 
 
 def main() -> None:
