@@ -12,6 +12,7 @@ from typing import Any
 
 import dagster as dg
 
+from resources.aliases import TALKGROUPS_ENV, UNIT_TAGS_ENV, AliasFilesResource
 from resources.asr.resource import TranscriberResource
 from resources.broadcastify.resource import BroadcastifyResource
 from resources.geocoding.resource import GeocoderResource
@@ -87,6 +88,9 @@ def build_resources() -> dict[str, Any]:
         ),
         "notifier": NotifierResource(
             **_kw(config_path="SCANLAKE_ALERTS_CONFIG", audio_base_url="SCANLAKE_AUDIO_BASE_URL")
+        ),
+        "alias_files": AliasFilesResource(
+            **_kw(unit_tags_files=UNIT_TAGS_ENV, talkgroups_files=TALKGROUPS_ENV)
         ),
         "tone_detector": ToneDetectorResource(**_kw(stations_path="SCANLAKE_TONES_CONFIG")),
         "retention": RetentionResource(
