@@ -98,8 +98,9 @@ def _units(row: Mapping[str, object]) -> list[tuple[int, str | None]]:
 
 def name_rows(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, object]]) -> list[dict[str, object]]:
     """Rows with ``system`` and ``talkgroup`` (and optionally ``talkgroup_tag``,
-    ``unit_ids``, ``unit_tags``), each given ``talkgroup_name`` ("Fire Dispatch (101)")
-    and ``unit_names`` (["Engine 12 (1201)", ...], in srcList order, each unit once)."""
+    ``unit_ids``, ``unit_tags``), each given ``talkgroup_name`` ("Fire Dispatch (101)"),
+    ``unit_names`` (["Engine 12 (1201)", ...], in srcList order, each unit once) and
+    ``unit_name_of`` (unit id -> its name beside its id)."""
     tg_pairs = [(r.get("system"), _id(r.get("talkgroup"))) for r in rows]
     unit_pairs = [(r.get("system"), u) for r in rows for u, _ in _units(r)]
     talkgroups = talkgroup_names(con, tg_pairs)  # type: ignore[arg-type]
@@ -119,6 +120,7 @@ def name_rows(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, object]])
                 if tg is not None
                 else None,
                 "unit_names": list(named.values()),
+                "unit_name_of": named,
             }
         )
     return out

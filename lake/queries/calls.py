@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lake.queries.aliases import beside, name_frame, name_rows, unit_names
+from lake.queries.aliases import beside, name_frame, name_rows
 from lake.queries.window import Window
 
 LATEST_CALLS_SQL = """
@@ -250,11 +250,6 @@ def call_detail(
         return None
     row = {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in frame.iloc[0].to_dict().items()}
     (named,) = name_rows(con, [row])
-    names = unit_names(con, [(row["system"], u) for u in row["unit_ids"]])
-    tags = {u: t for u, t in zip(row["unit_ids"], row["unit_tags"], strict=True) if t}
-    named["unit_name_of"] = {
-        u: beside(names.get((row["system"], u)) or tags.get(u), u) for u in row["unit_ids"]
-    }
     return named
 
 

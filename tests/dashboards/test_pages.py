@@ -140,7 +140,7 @@ def test_search_page_highlights_and_starts_audio_at_the_hit(app_env):
 def test_call_page_plays_from_a_picked_word(app_env):
     uid = app_env.calls_of(0)[0]  # a call transcribed by both models
     at = open_app("views/call.py", call=uid, date=app_env.start_of[uid].date().isoformat())
-    assert at.subheader[0].value == "FD Dispatch · Fire"
+    assert at.subheader[0].value == md("FD Dispatch (1001)") + " · Fire"  # the name beside the id
     assert at.selectbox(key="call_model").value == OTHER_MODEL
     at.selectbox(key="call_model").set_value("tiny.en").run()
     words = at.button_group[0]
