@@ -86,3 +86,18 @@ def test_aliases_without_files_import_nothing(lake, lake_resource):
     result = run(lake_resource, "", "")
     assert metadata(result, "unit_aliases")["rows_imported"].value == 0
     assert result.get_asset_check_evaluations()[0].passed
+
+
+def test_aliases_sensor_requests_an_import_when_a_file_changes(tmp_path):
+    from assets.aliases.assets import alias_files_changed
+
+    units = tmp_path / "UnitTags.csv"
+    units.write_text("1,A\n", encoding="utf-8")
+    files = AliasFilesResource(unit_tags_files=f"clarkco={units}")
+    context = dg.build_sensor_context(resources={"alias_files": files})
+    assert len(list(alias_files_changed(context))) == 1
+    assert list(alias_files_changed(context)) == []  # nothing changed since
+    units.write_text("1,A\n2,B\n", encoding="utf-8")
+    assert len(list(alias_files_changed(context))) == 1
+    units.unlink()  # a file gone is a change too (its system's names are kept)
+    assert len(list(alias_files_changed(context))) == 1
