@@ -27,7 +27,7 @@ COLOR_BY = ("Agency", "Incident")
 OVERLAYS = ("Heatmap", "Hexagons")
 POINTS_LAYER = "calls"
 TOOLTIP = {
-    "html": "<b>{talkgroup_tag}</b> · {incident_type}<br/>{when}<br/>{place}<br/>{incident_id}<br/><i>{snippet}</i>",
+    "html": "<b>{talkgroup_name}</b> · {incident_type}<br/>{when}<br/>{place}<br/>{incident_id}<br/><i>{snippet}</i>",
     "style": {"maxWidth": "360px", "whiteSpace": "normal"},
 }
 
@@ -53,7 +53,10 @@ def _plot_frame(points: pd.DataFrame, color_by: str = "Agency") -> pd.DataFrame:
             "when": pd.to_datetime(points["start_time"], utc=True).dt.strftime("%Y-%m-%d %H:%M UTC"),
         }
     )
-    for col in ("talkgroup_tag", "incident_type", "place", "snippet"):
+    # the talkgroup's alias beside its id (lake.queries.aliases), else the recorder's tag
+    names = points["talkgroup_name"] if "talkgroup_name" in points else points["talkgroup_tag"]
+    frame["talkgroup_name"] = [html.escape(v) if isinstance(v, str) else "" for v in names]
+    for col in ("incident_type", "place", "snippet"):
         frame[col] = [html.escape(v) if isinstance(v, str) else "" for v in points[col]]
     incidents = points["incident_id"] if "incident_id" in points else [None] * len(points)
     frame["incident_id"] = [v if isinstance(v, str) else "" for v in incidents]

@@ -106,7 +106,7 @@ def refresh_views(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> Non
                 f"ATTACH {_quote(delta.table_uri(location, spec))} AS {_ident(catalog)}"
                 " (TYPE delta, PIN_SNAPSHOT, READ_ONLY)"
             )
-            if catalog in attached:
+            if catalog in attached and not _fills_columns(con, spec):
                 continue  # the view names the catalog and is bound again on every query
             source = _ident(catalog)
         else:
@@ -114,7 +114,7 @@ def refresh_views(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> Non
             source = _ident(f"__empty_{spec.name}")
         # Creating a view binds it, which reads the snapshot: only done for a new source.
         # Identifiers come from the table registry and quoted; no user text reaches this.
-        con.execute(f"CREATE OR REPLACE VIEW {_ident(spec.name)} AS SELECT * FROM {source}")  # noqa: S608
+        con.execute(f"CREATE OR REPLACE VIEW {_ident(spec.name)} AS {_select(con, spec, source)}")
     # bound by name on every query, so it follows the tables' views as they are re-pinned
     con.execute(EFFECTIVE_TRANSCRIPTS_SQL)
 
@@ -139,6 +139,34 @@ SELECT call_uid, call_date, arg_max(base_model_id, version) AS model_id,
 FROM transcript_corrections
 GROUP BY call_uid, call_date
 """
+
+
+_FILLED = "/* registered columns filled */"
+
+
+def _select(con: duckdb.DuckDBPyConnection, spec: TableSpec, source: str) -> str:
+    """``SELECT *`` from the source, plus a typed NULL for each nullable column the
+    registry has and the stored table does not yet (a table written before the column
+    was registered: its next merge adds it), so queries may name every registered column."""
+    present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}  # noqa: S608
+    missing = [f.name for f in spec.schema if f.nullable and f.name not in present]
+    if not missing:
+        return f"SELECT * FROM {source}"  # noqa: S608
+    con.register(f"__registry_{spec.name}", spec.empty())
+    types = dict(
+        con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {_ident(f'__registry_{spec.name}')})").fetchall()  # noqa: S608
+    )
+    fills = ", ".join(f"CAST(NULL AS {types[name]}) AS {_ident(name)}" for name in missing)
+    return f"SELECT *, {fills} FROM {source} {_FILLED}"  # noqa: S608
+
+
+def _fills_columns(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> bool:
+    """Whether the table's view fills missing columns: it is rebuilt on every refresh, so
+    it stops filling once a merge has added them."""
+    row = con.execute(
+        "SELECT sql FROM duckdb_views() WHERE view_name = $name", {"name": spec.name}
+    ).fetchone()
+    return bool(row and _FILLED in row[0])
 
 
 def _catalog(spec: TableSpec) -> str:

@@ -4,6 +4,7 @@ shared resources and the executor. ``dagster dev`` loads this through workspace.
 import dagster as dg
 
 from assets.alerts import assets as alerts
+from assets.aliases import assets as aliases
 from assets.audio import assets as audio
 from assets.entities import assets as entities
 from assets.geo import assets as geo
@@ -26,6 +27,7 @@ LAYERS = [
     incidents.defs,
     alerts.defs,
     maintenance.defs,
+    aliases.defs,
 ]
 
 defs = dg.Definitions.merge(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from resources.aliases import AliasFilesResource
 from resources.asr.resource import TranscriberResource
 from resources.broadcastify.resource import BroadcastifyResource
 from resources.geocoding.resource import GeocoderResource
@@ -28,6 +29,7 @@ def build_resources() -> dict[str, Any]:
         "transcriber": from_env(TranscriberResource),
         "geocoder": from_env(GeocoderResource),
         "notifier": from_env(NotifierResource),
+        "alias_files": from_env(AliasFilesResource),
         "tone_detector": from_env(ToneDetectorResource),
         "retention": from_env(RetentionResource),
         "trunk_recorder": from_env(TrunkRecorderSource),

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from assets.alerts.config import AlertConfig, Filters
 from assets.alerts.matching import Term, Word, WordIndex, match_group, words_from_text
+from assets.alerts.names import CALL_COLUMNS, named_calls
 from lake import delta
 from lake.effective import corrected_calls, latest_corrections, overlay
 from lake.location import LakeLocation
@@ -59,12 +60,16 @@ class CallContext:
     places: list[Place] = field(default_factory=list)
     # station paged -> (start_s, end_s) of its first tone-out in the call
     tone_outs: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # the units heard, named beside their ids (assets/alerts/names.py)
+    units: list[str] = field(default_factory=list)
 
     def take_call(self, call: Mapping[str, Any]) -> None:
-        """The talkgroup, time and audio of the call's ``raw_calls`` row."""
+        """The talkgroup, time and audio of the call's ``raw_calls`` row, and its names
+        (the imported talkgroup alias before the recorder's tag)."""
         self.system = call["system"]
         self.talkgroup = f"{call['talkgroup']}@{call['system']}"
-        self.talkgroup_tag = call["talkgroup_tag"]
+        self.talkgroup_tag = call.get("talkgroup_alias") or call["talkgroup_tag"]
+        self.units = list(call.get("unit_names") or [])
         self.start_time = call["start_time"]
         self.audio_key = call["audio_key"]
 
@@ -121,11 +126,9 @@ def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = Non
     return AlertInputs(
         transcripts=transcripts,
         words=words,
-        calls=delta.read(
+        calls=named_calls(
             location,
-            RAW_CALLS,
-            ["call_uid", "system", "talkgroup", "talkgroup_tag", "start_time", "audio_key"],
-            part,
+            delta.read(location, RAW_CALLS, [*CALL_COLUMNS, "start_time", "audio_key"], part),
         ),
         entities=entities,
         locations=locations,
@@ -243,6 +246,7 @@ def evaluate(
                     "system": ctx.system,
                     "talkgroup": ctx.talkgroup,
                     "talkgroup_tag": ctx.talkgroup_tag,
+                    "units": ctx.units,
                     "call_start_time": ctx.start_time,
                     "audio_key": ctx.audio_key,
                     "incident_types": sorted(ctx.incident_types),

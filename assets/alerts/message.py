@@ -50,6 +50,7 @@ def payload(alert: Mapping[str, Any], audio_url: str | None) -> dict[str, object
         "system": alert.get("system"),
         "talkgroup": alert.get("talkgroup"),
         "talkgroup_tag": alert.get("talkgroup_tag"),
+        "units": list(alert.get("units") or []),
         "call_start_time": _iso(alert.get("call_start_time")),
         "incident_types": list(alert.get("incident_types") or []),
         "audio_key": alert.get("audio_key"),
@@ -70,6 +71,8 @@ def notification(
         else "time unknown"
     )
     lines = [f"{who} · {when}", f"“{alert.get('snippet') or ''}”"]
+    if alert.get("units"):
+        lines.append("Units: " + ", ".join(alert["units"]))
     terms = ", ".join(alert.get("matched_terms") or [])
     if alert.get("match_start_s") is not None:
         terms += f" at {alert['match_start_s']:.1f} s"

@@ -55,7 +55,9 @@ _COMMON = {
             description=(
                 "Every transcript word with its index, start_s and end_s in the call's normalized audio, "
                 "and Whisper's probability. Times come from wav2vec2 forced alignment when an alignment "
-                "model is configured, otherwise from Whisper's cross-attention, so they are always set."
+                "model is configured, otherwise from Whisper's cross-attention, so they are always set; "
+                "and unit_id, the radio id that transmitted the word (the call's srcList at the word's "
+                "midpoint), null when the recorder sent no srcList."
             ),
             **_COMMON,
         ),

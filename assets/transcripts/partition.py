@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from assets.transcripts.audio import UnreadableAudio, read_call_audio
 from assets.transcripts.rows import (
     call_prompts,
+    call_speakers,
     pending_calls,
     stale_words,
     transcript_rows,
@@ -45,6 +46,7 @@ _RAW_COLUMNS = [
     "talkgroup_group",
     "talkgroup_description",
     "units",
+    "duration_s",
 ]
 
 
@@ -84,7 +86,10 @@ def transcribe_partition(
     model = engine.identity
     summary = Summary(model_id=model.model_id)
     normalized = delta.read(
-        location, NORMALIZED_AUDIO, ["call_uid", "audio_key", "duration_s", "processed_at"], part
+        location,
+        NORMALIZED_AUDIO,
+        ["call_uid", "audio_key", "duration_s", "processed_at", "chain"],
+        part,
     )
     done = delta.read(location, TRANSCRIPTS, ["call_uid", "model_id", "transcribed_at"], part)
     todo = pending_calls(normalized, done, model.model_id)
@@ -92,11 +97,9 @@ def transcribe_partition(
     if todo.num_rows == 0:
         return summary
 
-    prompts = (
-        call_prompts(delta.read(location, RAW_CALLS, _RAW_COLUMNS, part), vocabulary)
-        if vocabulary
-        else {}
-    )
+    raw = delta.read(location, RAW_CALLS, _RAW_COLUMNS, part)
+    prompts = call_prompts(raw, vocabulary) if vocabulary else {}
+    speakers = call_speakers(raw, normalized)
     redo = set(todo["call_uid"].to_pylist()) & set(done["call_uid"].to_pylist())
     old_words = (
         delta.read(location, TRANSCRIPT_WORDS, list(TRANSCRIPT_WORDS.key), part)
@@ -113,7 +116,7 @@ def transcribe_partition(
             old_words, [r["call_uid"] for r in rows if r["call_uid"] in redo], model.model_id
         )
         delta.delete_where_keys(location, TRANSCRIPT_WORDS, stale)
-        delta.merge(location, TRANSCRIPT_WORDS, word_rows(results, dates, model.model_id))
+        delta.merge(location, TRANSCRIPT_WORDS, word_rows(results, dates, model.model_id, speakers))
         delta.merge(
             location, TRANSCRIPTS, transcript_rows(results, dates, model, dt.datetime.now(dt.UTC))
         )

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from assets.transcripts.audio import UNREADABLE_AUDIO
 from assets.transcripts.guards import hallucinated
+from assets.transcripts.speakers import lead_trim_s, word_units
 from assets.transcripts.transcribe import CallTranscript
 from lake.tables import TRANSCRIPT_WORDS, TRANSCRIPTS, conform
 from resources.asr.models import ModelIdentity
 from resources.asr.vocabulary import TalkgroupInfo, Vocabulary, top_units
+from resources.asr.words import WordTiming
 
 
 def pending_calls(normalized: pa.Table, transcribed: pa.Table, model_id: str) -> pa.Table:
@@ -115,8 +118,19 @@ def transcript_rows(
 
 
 def word_rows(
-    results: Sequence[CallTranscript], call_dates: Mapping[str, dt.date], model_id: str
+    results: Sequence[CallTranscript],
+    call_dates: Mapping[str, dt.date],
+    model_id: str,
+    speakers: Mapping[str, CallSpeakers] | None = None,
 ) -> pa.Table:
+    """Every word of every result, each with the unit that transmitted it when the call's
+    ``speakers`` (its srcList) are known."""
+    unit_ids = {
+        r.call_uid: speakers[r.call_uid].word_units(r.words)
+        if speakers and r.call_uid in speakers
+        else [None] * len(r.words)
+        for r in results
+    }
     return conform(
         pa.Table.from_pylist(
             [
@@ -129,6 +143,7 @@ def word_rows(
                     "start_s": w.start_s,
                     "end_s": w.end_s,
                     "probability": w.probability,
+                    "unit_id": unit_ids[r.call_uid][i],
                 }
                 for r in results
                 for i, w in enumerate(r.words)
@@ -137,6 +152,35 @@ def word_rows(
         ),
         TRANSCRIPT_WORDS,
     )
+
+
+@dataclass(frozen=True)
+class CallSpeakers:
+    """What attributing a call's words needs: its srcList (``raw_calls.units``), its
+    length, and how much the audio layer trimmed from its start."""
+
+    units: tuple[Mapping[str, object], ...]
+    duration_s: float | None = None
+    lead_s: float = 0.0
+
+    def word_units(self, words: Sequence[WordTiming]) -> list[int | None]:
+        return word_units(
+            [(w.start_s, w.end_s) for w in words], self.units, self.lead_s, self.duration_s
+        )
+
+
+def call_speakers(raw: pa.Table, normalized: pa.Table) -> dict[str, CallSpeakers]:
+    """Each call's speakers. ``raw`` holds raw_calls' call_uid, units and duration_s;
+    ``normalized`` normalized_audio's call_uid and chain."""
+    chains = dict(
+        zip(normalized["call_uid"].to_pylist(), normalized["chain"].to_pylist(), strict=True)
+    )
+    return {
+        row["call_uid"]: CallSpeakers(
+            tuple(row["units"] or ()), row["duration_s"], lead_trim_s(chains.get(row["call_uid"]))
+        )
+        for row in raw.select(["call_uid", "units", "duration_s"]).to_pylist()
+    }
 
 
 def stale_words(existing: pa.Table, call_uids: Sequence[str], model_id: str) -> pa.Table:

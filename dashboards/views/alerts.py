@@ -34,7 +34,7 @@ def recent() -> None:
         with st.container(border=True):
             head, body = st.columns([2, 5])
             with head:
-                st.markdown(f":red-badge[{md(alert.keyword_group)}] **{md(alert.talkgroup_tag or alert.talkgroup)}**")
+                st.markdown(f":red-badge[{md(alert.keyword_group)}] **{md(alert.talkgroup_name or alert.talkgroup)}**")
                 st.caption(widgets.when(alert.call_start_time))
                 if isinstance(alert.location, str):
                     st.caption(f"At {md(alert.location)}")

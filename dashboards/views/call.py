@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboards import admin, corrections, data, geo, passages, widgets
 from dashboards.markdown import md
+from lake import queries as q
 
 lake = widgets.current_lake()
 st.title("Call detail")
@@ -35,13 +36,13 @@ if detail is None:
     st.stop()
 call_date = widgets.call_params(call_uid, detail["call_date"])["date"]
 
-st.subheader(f"{md(detail['talkgroup_tag'] or detail['talkgroup'])} · {md(detail['agency'])}")
+st.subheader(f"{md(detail['talkgroup_name'])} · {md(detail['agency'])}")
 cols = st.columns(4)
 cols[0].metric("Start", widgets.when(detail["start_time"])[11:19])
 cols[1].metric("Duration", f"{detail['duration_s']:.1f} s")
 cols[2].metric("Audio tier", detail["tier"] if isinstance(detail["tier"], str) else "raw only")
 cols[3].metric("SNR", f"{detail['snr_db']:.0f} dB" if pd.notna(detail["snr_db"]) else "–")
-units = list(detail["units"])
+units = list(detail["unit_names"])
 st.caption(
     f"{widgets.when(detail['start_time'])} · {md(detail['system'])} talkgroup {detail['talkgroup']}"
     + (f" · units: {md(', '.join(units))}" if units else "")
@@ -70,9 +71,10 @@ else:
         with text_col:
             st.markdown("**Transcript**")
             spoken = passages.passages(
-                [(w.word, None if pd.isna(w.start_s) else float(w.start_s)) for w in words.itertuples()],
-                detail["unit_turns"],
-                passages.lead_trim_s(detail["chain"]),
+                [
+                    (w.word, None if pd.isna(w.start_s) else float(w.start_s), q.unit_name(detail, w.unit_id))
+                    for w in words.itertuples()
+                ]
             )
             for passage in spoken:
                 who = f"**{md(passage.unit)}:** " if passage.unit else ""

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data, geo, widgets
+from dashboards.markdown import md
 
 STATUS_BADGE = {
     "dispatched": ":orange-badge[dispatched]",
@@ -64,7 +65,7 @@ st.markdown(
     f"{widgets.when(incident['first_call_time'])} → {widgets.when(incident['last_call_time'])[11:]}"
 )
 units = list(incident["units"]) if incident["units"] is not None else []
-st.caption(("Units: " + ", ".join(units)) if units else "No units heard")
+st.caption(("Units: " + md(", ".join(units))) if units else "No units heard")
 
 calls = data.query(
     "incident_calls",
@@ -86,7 +87,7 @@ with timeline:
     if not calls.empty:
         chart = calls.assign(
             when=pd.to_datetime(calls["start_time"], utc=True),
-            channel=calls["talkgroup_tag"].fillna(calls["talkgroup"].astype(str)),
+            channel=calls["talkgroup_name"],
         )[["when", "channel", "duration_s", "agency"]]
         st.vega_lite_chart(
             chart,
@@ -110,11 +111,11 @@ for call in calls.itertuples(index=False):
     with st.container(border=True):
         head, body = st.columns([2, 5])
         with head:
-            st.markdown(f"**+{minutes:02d}:{seconds:02d}** · {call.talkgroup_tag or call.talkgroup}")
+            st.markdown(f"**+{minutes:02d}:{seconds:02d}** · {md(call.talkgroup_name)}")
             st.caption(widgets.when(call.start_time) + f" · {call.duration_s:.1f} s")
-            tags = [t for t in (call.unit_tags if call.unit_tags is not None else []) if t]
-            if tags:
-                st.caption("Heard: " + ", ".join(tags))
+            heard = list(call.unit_names)
+            if heard:
+                st.caption("Heard: " + md(", ".join(heard)))
         with body:
             text = call.transcript if isinstance(call.transcript, str) else None
             st.write(text if text else ("*(no speech)*" if text == "" else "*(not transcribed yet)*"))

@@ -31,11 +31,11 @@ def live_calls() -> None:
             head, body = st.columns([2, 5])
             with head:
                 badge = " :red-badge[EMERGENCY]" if call.emergency is True else ""
-                st.markdown(f"**{md(call.talkgroup_tag or call.talkgroup)}** · {md(call.agency)}{badge}")
+                st.markdown(f"**{md(call.talkgroup_name)}** · {md(call.agency)}{badge}")
                 st.caption(widgets.when(call.start_time) + f" · {call.duration_s:.1f} s")
                 if isinstance(call.incident_type, str):
                     st.markdown(f":orange-badge[{md(call.incident_type)}]")
-                units = list(call.units)
+                units = list(call.unit_names)
                 if units:
                     st.caption("Units: " + md(", ".join(units)))
             with body:

@@ -83,6 +83,6 @@ else:
         st.switch_page(widgets.CALL_PAGE, query_params=widgets.call_params(*picked))
     with st.expander("Places on the map", expanded=False):
         st.dataframe(
-            points[["start_time", "talkgroup_tag", "agency", "incident_type", "incident_id", "place", "snippet"]],
+            points[["start_time", "talkgroup_name", "agency", "incident_type", "incident_id", "place", "snippet"]],
             hide_index=True,
         )

@@ -30,7 +30,7 @@ if text.strip():
     for hit in hits.itertuples(index=False):
         with st.container(border=True):
             st.markdown(
-                f"**{md(hit.talkgroup_tag or hit.talkgroup)}** · {md(hit.agency)} · "
+                f"**{md(hit.talkgroup_name)}** · {md(hit.agency)} · "
                 f"{widgets.when(hit.start_time)} · score {hit.score:.2f} · model {md(hit.model_id)}"
             )
             st.html(f"<p class='scanlake-hit'>{widgets.highlighted(hit.text, list(hit.spans))}</p>")

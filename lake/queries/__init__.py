@@ -12,6 +12,7 @@ Windowed queries take a ``Window`` of call start times and read only its days' p
 
 from lake.queries.adhoc import NotReadOnly, NotSandboxed, check_read_only, open_sandbox, run_sql
 from lake.queries.alerts import alert_groups, recent_alerts
+from lake.queries.aliases import talkgroup_names, unit_names
 from lake.queries.analytics import (
     activity_by_hour,
     busiest_units,
@@ -34,6 +35,7 @@ from lake.queries.calls import (
     lake_span,
     latest_calls,
     map_points,
+    unit_name,
 )
 from lake.queries.health import freshness, quarantine_summary, recent_quarantine
 from lake.queries.incidents import incident_calls, incident_types, recent_incidents
@@ -83,6 +85,9 @@ __all__ = [
     "search_fts",
     "search_words",
     "street_points",
+    "talkgroup_names",
     "transcription_quality",
     "transcripts_by_model",
+    "unit_name",
+    "unit_names",
 ]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from lake.queries.aliases import name_frame
 from lake.queries.window import Window
 
 RECENT_ALERTS_SQL = """
@@ -25,6 +26,7 @@ WITH latest AS (
 )
 SELECT a.alert_id, a.call_uid, a.call_date, a.call_start_time, a.keyword_group,
        coalesce(a.matched_terms, []::VARCHAR[]) AS matched_terms, a.snippet, a.talkgroup, a.talkgroup_tag, a.incident_types,
+       a.system, TRY_CAST(split_part(a.talkgroup, '@', 1) AS BIGINT) AS talkgroup_id,
        a.location, a.lat, a.lon, a.audio_key, a.match_start_s, a.model_id, a.created_at,
        coalesce(list(d.channel || ': ' || d.status ORDER BY d.channel)
            FILTER (WHERE d.channel IS NOT NULL), []::VARCHAR[]) AS deliveries,
@@ -53,9 +55,12 @@ ORDER BY alerts DESC, keyword_group
 def recent_alerts(
     con: duckdb.DuckDBPyConnection, window: Window, groups: Sequence[str] = (), limit: int = 100
 ) -> pd.DataFrame:
-    """The window's alerts, newest first, each with its channels' delivery states."""
+    """The window's alerts, newest first, each with its channels' delivery states and its
+    talkgroup's name beside its id (``talkgroup_name``)."""
     params = window.params | {"groups": list(groups), "limit": limit}
-    return con.execute(RECENT_ALERTS_SQL, params).df()
+    alerts = con.execute(RECENT_ALERTS_SQL, params).df()
+    named = name_frame(con, alerts.rename(columns={"talkgroup": "talkgroup_at", "talkgroup_id": "talkgroup"}))
+    return alerts.assign(talkgroup_name=named["talkgroup_name"])
 
 
 def alert_groups(con: duckdb.DuckDBPyConnection, window: Window) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from lake.queries.aliases import beside, name_frame, name_rows
 from lake.queries.window import Window
 
 LATEST_CALLS_SQL = """
@@ -50,6 +51,8 @@ WITH c AS (
 SELECT c.call_uid, c.call_date, c.start_time, c.system, c.talkgroup, c.talkgroup_tag, c.agency,
        c.duration_s, c.emergency,
        coalesce(list_transform(c.units, u -> coalesce(u.tag, u.unit_id::VARCHAR)), []::VARCHAR[]) AS units,
+       coalesce(list_transform(c.units, u -> u.unit_id), []::BIGINT[]) AS unit_ids,
+       coalesce(list_transform(c.units, u -> u.tag), []::VARCHAR[]) AS unit_tags,
        t.transcript, t.model_id, t.confidence, t.flags, i.incident_type,
        coalesce(a.audio_key, c.raw_audio_key) AS audio_key
 FROM c LEFT JOIN t USING (call_uid) LEFT JOIN i USING (call_uid) LEFT JOIN a USING (call_uid)
@@ -61,7 +64,8 @@ WITH l AS (
     SELECT entity_id, call_uid, lat, lon, query, precision
     FROM locations WHERE call_date BETWEEN $d0 AND $d1
 ), c AS (
-    SELECT call_uid, call_date, start_time, talkgroup, talkgroup_tag, talkgroup_group AS agency
+    SELECT call_uid, call_date, start_time, system, talkgroup, talkgroup_tag,
+           talkgroup_group AS agency
     FROM raw_calls
     WHERE call_date BETWEEN $d0 AND $d1 AND start_time >= $since AND start_time < $until
       AND ($talkgroups IS NULL OR list_contains($talkgroups, talkgroup))
@@ -78,7 +82,7 @@ WITH l AS (
     WHERE call_date BETWEEN $d0 AND $d1 AND call_uid IN (SELECT call_uid FROM c)
 ), p AS (
     -- the points first: transcripts (the widest column) are read for these calls only
-    SELECT l.entity_id, c.call_uid, c.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
+    SELECT l.entity_id, c.call_uid, c.call_date, c.start_time, c.system, c.talkgroup, c.talkgroup_tag,
            c.agency, i.incident_type, g.incident_id, l.lat, l.lon, l.query AS place, l.precision
     FROM c JOIN l USING (call_uid) LEFT JOIN i USING (call_uid) LEFT JOIN g USING (call_uid)
     WHERE $incident_types IS NULL OR list_contains($incident_types, i.incident_type)
@@ -130,8 +134,8 @@ SELECT c.call_uid, c.call_date, c.start_time, c.stop_time, c.system, c.talkgroup
        c.talkgroup_tag, c.talkgroup_description, c.talkgroup_group AS agency, c.duration_s,
        c.freq_hz, c.emergency, c.encrypted, c.source, c.ingested_at,
        coalesce(list_transform(c.units, u -> coalesce(u.tag, u.unit_id::VARCHAR)), []::VARCHAR[]) AS units,
-       coalesce(list_transform(c.units, u -> {'unit': coalesce(u.tag, u.unit_id::VARCHAR), 'pos_s': u.pos_s}),
-                []) AS unit_turns,
+       coalesce(list_transform(c.units, u -> u.unit_id), []::BIGINT[]) AS unit_ids,
+       coalesce(list_transform(c.units, u -> u.tag), []::VARCHAR[]) AS unit_tags,
        c.audio_key AS raw_audio_key, n.audio_key AS normalized_audio_key,
        coalesce(n.audio_key, c.audio_key) AS audio_key, n.tier, n.snr_db, n.speech_ratio,
        coalesce(n.chain, []::VARCHAR[]) AS chain
@@ -157,7 +161,7 @@ ORDER BY version DESC
 """
 
 CALL_WORDS_SQL = """
-SELECT word_index, word, start_s, end_s, probability
+SELECT word_index, word, start_s, end_s, probability, unit_id
 FROM transcript_words
 WHERE call_date = $call_date AND call_uid = $call_uid AND model_id = $model_id
 ORDER BY word_index
@@ -197,7 +201,7 @@ def latest_calls(
         "talkgroups": _listed(talkgroups),
         "agencies": _listed(agencies),
     }
-    return con.execute(LATEST_CALLS_SQL, params).df()
+    return name_frame(con, con.execute(LATEST_CALLS_SQL, params).df())
 
 
 def map_points(
@@ -216,7 +220,7 @@ def map_points(
         "incident_types": _listed(incident_types),
         "agencies": _listed(agencies),
     }
-    return con.execute(MAP_POINTS_SQL, params).df()
+    return name_frame(con, con.execute(MAP_POINTS_SQL, params).df())
 
 
 def filter_options(con: duckdb.DuckDBPyConnection, window: Window) -> pd.DataFrame:
@@ -246,11 +250,23 @@ def call_detail(
     con: duckdb.DuckDBPyConnection, call_uid: str, call_date: dt.date | None = None
 ) -> dict[str, object] | None:
     """One call's metadata and audio keys, or None when there is no such call. List
-    columns (units, unit turns, the audio chain) come back as Python lists."""
+    columns (units, unit ids and tags, the audio chain) come back as Python lists; with
+    ``talkgroup_name``, ``unit_names`` and ``unit_name_of`` (unit id -> "name (id)", for
+    the transcript's words) from the imported aliases."""
     frame = con.execute(CALL_DETAIL_SQL, _one_call(con, call_uid, call_date)).df()
     if frame.empty:
         return None
-    return {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in frame.iloc[0].to_dict().items()}
+    row = {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in frame.iloc[0].to_dict().items()}
+    (named,) = name_rows(con, [row])
+    return named
+
+
+def unit_name(detail: dict[str, object], unit_id: object) -> str | None:
+    """A word's unit as the Call page shows it: its name beside its id (a unit the
+    call's srcList does not list, by its id alone)."""
+    if unit_id is None or pd.isna(unit_id):  # type: ignore[call-overload]
+        return None
+    return detail["unit_name_of"].get(int(unit_id)) or beside(None, int(unit_id))  # type: ignore[union-attr, call-overload]
 
 
 def call_transcripts(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from lake.queries.aliases import name_frame
 from lake.queries.window import Window
 
 RECENT_INCIDENTS_SQL = """
@@ -34,9 +35,10 @@ WITH l AS (
     SELECT call_uid, call_date FROM call_incidents
     WHERE call_date BETWEEN $d0 AND $d1 AND incident_id = $incident_id
 ), c AS (
-    SELECT call_uid, call_date, start_time, duration_s, talkgroup, talkgroup_tag,
+    SELECT call_uid, call_date, start_time, duration_s, system, talkgroup, talkgroup_tag,
            talkgroup_group AS agency, audio_key AS raw_audio_key,
-           list_filter(list_transform(units, u -> u.tag), t -> t IS NOT NULL) AS unit_tags
+           coalesce(list_transform(units, u -> u.unit_id), []::BIGINT[]) AS unit_ids,
+           coalesce(list_transform(units, u -> u.tag), []::VARCHAR[]) AS unit_tags
     FROM raw_calls
     WHERE call_date BETWEEN $d0 AND $d1 AND call_uid IN (SELECT call_uid FROM l)
 ), n AS (
@@ -48,8 +50,8 @@ WITH l AS (
     WHERE call_date BETWEEN $d0 AND $d1 AND call_uid IN (SELECT call_uid FROM l)
     GROUP BY call_uid
 )
-SELECT c.call_uid, c.call_date, c.start_time, c.duration_s, c.talkgroup, c.talkgroup_tag,
-       c.agency, c.unit_tags, t.transcript, coalesce(n.audio_key, c.raw_audio_key) AS audio_key
+SELECT c.call_uid, c.call_date, c.start_time, c.duration_s, c.system, c.talkgroup,
+       c.talkgroup_tag, c.agency, c.unit_ids, c.unit_tags, t.transcript, coalesce(n.audio_key, c.raw_audio_key) AS audio_key
 FROM c LEFT JOIN n USING (call_uid) LEFT JOIN t USING (call_uid)
 ORDER BY c.start_time, c.call_uid
 """
@@ -90,9 +92,10 @@ def incident_calls(
     con: duckdb.DuckDBPyConnection, incident_id: str, first_day: dt.date, last_day: dt.date
 ) -> pd.DataFrame:
     """One incident's calls in time order (its rows' days bound the partitions read), each
-    with its talkgroup, unit tags, transcript and best audio object."""
+    with its talkgroup, units (ids, recorded tags, and names beside ids), transcript and
+    best audio object."""
     params = {"incident_id": incident_id, "d0": first_day, "d1": last_day}
-    return con.execute(INCIDENT_CALLS_SQL, params).df()
+    return name_frame(con, con.execute(INCIDENT_CALLS_SQL, params).df())
 
 
 def incident_types(con: duckdb.DuckDBPyConnection, window: Window) -> pd.DataFrame:

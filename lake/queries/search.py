@@ -24,6 +24,7 @@ import re
 import duckdb
 import pandas as pd
 
+from lake.queries.aliases import name_frame
 from lake.queries.search_query import (
     SearchQuery,
     escape_word,
@@ -81,7 +82,7 @@ WITH m AS MATERIALIZED (
     WHERE call_uid IN (SELECT call_uid FROM m WHERE score >= (SELECT theta FROM cut))
     GROUP BY call_uid
 ), top AS (
-    SELECT r.call_uid, r.t.call_date AS call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
+    SELECT r.call_uid, r.t.call_date AS call_date, c.start_time, c.system, c.talkgroup, c.talkgroup_tag,
            c.talkgroup_group AS agency, r.t.model_id AS model_id, r.t.text AS text,
            r.t.score AS score, c.audio_key AS raw_audio_key
     FROM rep r JOIN raw_calls c ON c.call_uid = r.call_uid
@@ -132,7 +133,7 @@ WITH w AS (
     WHERE t.call_date BETWEEN $d0 AND $d1
     QUALIFY row_number() OVER (PARTITION BY k.call_uid ORDER BY t.transcribed_at DESC) = 1
 ), top AS (
-    SELECT t.call_uid, t.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
+    SELECT t.call_uid, t.call_date, c.start_time, c.system, c.talkgroup, c.talkgroup_tag,
            c.talkgroup_group AS agency, c.audio_key AS raw_audio_key, t.model_id, t.text,
            {_SCORE} AS score
     FROM t JOIN raw_calls c ON c.call_uid = t.call_uid
@@ -209,12 +210,10 @@ def search_words(
     return attach_hits(con, con.execute(WORDS_SEARCH_SQL, params).df(), query)
 
 
-def attach_hits(
-    con: duckdb.DuckDBPyConnection, hits: pd.DataFrame, query: SearchQuery
-) -> pd.DataFrame:
-    """Add ``spans`` (character ranges to highlight) and ``hit_start_s`` (when the first
-    phrase is spoken, from the transcript's words) to search results."""
-    hits = hits.copy()
+def attach_hits(con: duckdb.DuckDBPyConnection, hits: pd.DataFrame, query: SearchQuery) -> pd.DataFrame:
+    """Add ``spans`` (character ranges to highlight), ``hit_start_s`` (when the first
+    phrase is spoken, from the transcript's words) and ``talkgroup_name`` to search results."""
+    hits = name_frame(con, hits)
     compiled = [re.compile(p) for p in query.patterns]
     hits["spans"] = [highlight_spans(text, compiled) for text in hits["text"]]
     starts: dict[str, float | None] = {}

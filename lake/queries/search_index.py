@@ -43,7 +43,7 @@ WITH f AS (
           = $n_phrases
     QUALIFY row_number() OVER (PARTITION BY call_uid ORDER BY transcribed_at DESC) = 1
 ), top AS (
-    SELECT k.call_uid, k.call_date, c.start_time, c.talkgroup, c.talkgroup_tag,
+    SELECT k.call_uid, k.call_date, c.start_time, c.system, c.talkgroup, c.talkgroup_tag,
            c.talkgroup_group AS agency, c.audio_key AS raw_audio_key, k.model_id, k.text, k.score
     FROM k JOIN raw_calls c ON c.call_uid = k.call_uid
     WHERE c.call_date BETWEEN $d0 AND $d1 AND c.start_time >= $since AND c.start_time < $until

@@ -2,8 +2,8 @@
 
 A table's layout is declared here and nowhere else: one module per layer holds its tables'
 schemas (``raw``, ``audio``, ``transcripts``, ``entities``, ``geo``, ``tones``,
-``incidents``, ``alerts``, plus the ``redactions`` audit), ``spec`` holds what a table is,
-and ``TABLES`` below lists them all. Writers conform their data to these schemas before
+``incidents``, ``alerts``, ``aliases``, plus the ``redactions`` audit), ``spec`` holds what
+a table is, and ``TABLES`` below lists them all. Writers conform their data to these schemas before
 every commit, so a column that drifts in type fails loudly at the write.
 
 Every name is re-exported here: ``from lake.tables import RAW_CALLS`` is the import to use.
@@ -12,6 +12,7 @@ Every name is re-exported here: ``from lake.tables import RAW_CALLS`` is the imp
 from __future__ import annotations
 
 from lake.tables.alerts import ALERT_DELIVERIES, ALERTS, MATCHED_WORD
+from lake.tables.aliases import TALKGROUP_ALIASES, UNIT_ALIASES
 from lake.tables.audio import AUDIO_QUARANTINE, NORMALIZED_AUDIO
 from lake.tables.entities import ENTITIES, ENTITY_EXTRACTIONS
 from lake.tables.geo import GAZETTEER, GEOCODE_CACHE, LOCATIONS
@@ -44,6 +45,8 @@ TABLES: dict[str, TableSpec] = {
         REDACTIONS,
         INCIDENTS,
         CALL_INCIDENTS,
+        UNIT_ALIASES,
+        TALKGROUP_ALIASES,
     )
 }
 
@@ -65,12 +68,14 @@ __all__ = [
     "RAW_QUARANTINE",
     "REDACTIONS",
     "REMOVED_ROWS",
+    "TALKGROUP_ALIASES",
     "TONES",
     "TONE_SCANS",
     "TRANSCRIPTS",
     "TRANSCRIPT_CORRECTIONS",
     "TRANSCRIPT_WORDS",
     "UNIT",
+    "UNIT_ALIASES",
     "TABLES",
     "TableSpec",
     "UTC_TS",

@@ -32,7 +32,7 @@ ALERTS = _spec(
         _f("system", pa.string()),
         # "talkgroup@system", the string talkgroup filters are matched against
         _f("talkgroup", pa.string()),
-        _f("talkgroup_tag", pa.string()),
+        _f("talkgroup_tag", pa.string()),  # the imported alias, else the recorder's tag
         _f("call_start_time", UTC_TS),
         _f("audio_key", pa.string()),
         _f("incident_types", pa.list_(pa.string())),
@@ -43,6 +43,8 @@ ALERTS = _spec(
         _f("channels", pa.list_(pa.string())),
         _f("created_at", UTC_TS, False),
         _f("evaluated_at", UTC_TS, False),
+        # the units heard on the call, named beside their ids: "Engine 12 (1201)"
+        _f("units", pa.list_(pa.string())),
     ],
     key=("alert_id",),
     partition_by=("call_date",),

@@ -43,10 +43,15 @@ TRANSCRIPT_WORDS = _spec(
         _f("start_s", pa.float64()),
         _f("end_s", pa.float64()),
         _f("probability", pa.float64()),
+        # the radio id that transmitted the word (srcList joined with the word's time, see
+        # assets/transcripts/speakers.py); null without a srcList and in rows written before
+        # the column existed
+        _f("unit_id", pa.int64()),
     ],
     key=("call_uid", "model_id", "word_index"),
     partition_by=("call_date",),
-    description="Each transcript word with its start and end time in the call audio.",
+    description="Each transcript word with its start and end time in the call audio, and the "
+    "unit (radio id) that transmitted it.",
 )
 
 # Append-only and versioned: an editor's correction of a call's transcript is version

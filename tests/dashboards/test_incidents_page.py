@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from assets.incidents.partition import group_partition
 from dashboards import geo
+from dashboards.markdown import md
 from lake import LakeLocation
 from tests.dashboards.conftest import APP
 from tests.dashboards.server import running_app
@@ -64,7 +65,8 @@ def test_incidents_page_shows_timeline_players_and_map(incident_env) -> None:
     assert any("STRUCTURE_FIRE at 1220 OAK STREET" in s.value for s in at.subheader)
     assert any(":green-badge[cleared]" in m.value for m in at.markdown)
     heads = [m.value for m in at.markdown if m.value.startswith("**+")]
-    assert heads[0] == "**+00:00** · FD Dispatch" and heads[-1] == "**+25:00** · FD Dispatch"
+    tg = md("FD Dispatch (1001)")  # the talkgroup's name beside its id
+    assert heads[0] == f"**+00:00** · {tg}" and heads[-1] == f"**+25:00** · {tg}"
     assert len(heads) == 5 and len(at.get("audio")) == 5
     assert "Medic 4, respond to 1220 Oak Street, stand by for fire" in [m.value for m in at.markdown]
     decks = [json.loads(d.proto.json) for d in at.get("deck_gl_json_chart")]

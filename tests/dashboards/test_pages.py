@@ -47,7 +47,8 @@ def test_live_page_lists_newest_calls_with_players(app_env):
     newest = in_last(app_env, 24)[:5]
     assert len(audio_protos(at)) == 5
     heads = [m.value for m in at.markdown if m.value.startswith("**")]
-    expected = [TALKGROUPS[int(uid.split("-")[1])][0] for uid in newest]
+    # each talkgroup's name beside its id (no aliases imported: the recorder's tag)
+    expected = [md(f"{TALKGROUPS[int(uid.split('-')[1])][0]} ({uid.split('-')[1]})") for uid in newest]
     assert [h.split("**")[1] for h in heads] == expected
     texts = [m.value for m in at.markdown]
     assert any(t.startswith("Engine 12 Medics 4 respond") for t in texts)  # newest model's text
@@ -61,7 +62,8 @@ def test_live_page_agency_filter(app_env):
     at.multiselect[0].set_value(["EMS"]).run()
     heads = [m.value for m in at.markdown if m.value.startswith("**")]
     ems = [u for u in in_last(app_env, 24) if u.split("-")[1] == "2001"]
-    assert heads and all(h == "**EMS Dispatch** · EMS" for h in heads) and len(heads) == len(ems)
+    head = f"**{md('EMS Dispatch (2001)')}** · EMS"
+    assert heads and all(h == head for h in heads) and len(heads) == len(ems)
 
 
 def test_live_page_shows_a_call_within_the_staleness_bound_of_its_commit(tmp_path, monkeypatch):
@@ -97,7 +99,7 @@ def test_live_page_shows_a_call_within_the_staleness_bound_of_its_commit(tmp_pat
     committed = time.monotonic()
     # one rerun may start just before the bound, and a rerun takes a few seconds here
     deadline = committed + data.STALENESS_BOUND_S + 5.0
-    while not any(m.value.startswith("**Late Call**") for m in at.markdown):
+    while not any(m.value.startswith("**" + md("Late Call (9999)")) for m in at.markdown):
         assert time.monotonic() < deadline, f"not shown {data.STALENESS_BOUND_S} s after its commit"
         time.sleep(0.5)
         at.run()
@@ -138,7 +140,7 @@ def test_search_page_highlights_and_starts_audio_at_the_hit(app_env):
 def test_call_page_plays_from_a_picked_word(app_env):
     uid = app_env.calls_of(0)[0]  # a call transcribed by both models
     at = open_app("views/call.py", call=uid, date=app_env.start_of[uid].date().isoformat())
-    assert at.subheader[0].value == "FD Dispatch · Fire"
+    assert at.subheader[0].value == md("FD Dispatch (1001)") + " · Fire"  # the name beside the id
     assert at.selectbox(key="call_model").value == OTHER_MODEL
     at.selectbox(key="call_model").set_value("tiny.en").run()
     words = at.button_group[0]
@@ -160,7 +162,8 @@ def test_call_page_shows_readable_text_with_the_unit_that_spoke(app_env):
     at.selectbox(key="call_model").set_value("tiny.en").run()
     shown = [m.value for m in at.markdown]
     assert "**Transcript**" in shown
-    expected = "**Dispatch A:** " + md(SCENARIOS[0].text)
+    # each word's unit_id, named beside its id
+    expected = "**" + md("Dispatch A (4101)") + ":** " + md(SCENARIOS[0].text)
     assert expected in shown, shown
     assert at.button_group[0].options  # the word chips stay beside the text
 

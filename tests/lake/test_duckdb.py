@@ -1,10 +1,11 @@
+import dataclasses
 import datetime as dt
 
 import pyarrow as pa
 
 from lake import delta
 from lake import duckdb as lake_duckdb
-from lake.tables import RAW_CALLS, TABLES, TRANSCRIPTS
+from lake.tables import RAW_CALLS, TABLES, TRANSCRIPT_WORDS, TRANSCRIPTS
 from tests.lake.rows import NOW, raw_calls
 
 
@@ -80,3 +81,21 @@ def test_pinned_lake_repins_once_its_snapshots_are_max_age_old(lake):
     # a table first written after the connection opened is read too
     assert con.execute("SELECT count(*) FROM transcripts").fetchone() == (2,)
     assert pinned.pinned_at == 105.0
+
+
+def test_a_view_fills_a_registered_column_the_stored_table_lacks_until_a_merge_adds_it(lake):
+    # transcript_words as written before unit_id was registered
+    old = dataclasses.replace(
+        TRANSCRIPT_WORDS,
+        schema=TRANSCRIPT_WORDS.schema.remove(TRANSCRIPT_WORDS.schema.get_field_index("unit_id")),
+    )
+    word = dict(call_uid="c1", call_date=NOW.date(), model_id="m", word_index=0, word="engine")
+    delta.merge(lake, old, pa.Table.from_pylist([word]))
+    con = lake_duckdb.connect(lake, extensions=("delta",))
+    sql = "SELECT word, unit_id FROM transcript_words ORDER BY word_index"
+    assert con.execute(sql).fetchall() == [("engine", None)]
+    assert con.execute("SELECT typeof(unit_id) FROM transcript_words").fetchone() == ("BIGINT",)
+
+    delta.merge(lake, TRANSCRIPT_WORDS, pa.Table.from_pylist([word | {"word_index": 1, "unit_id": 7}]))
+    lake_duckdb.refresh_views(con, lake)
+    assert con.execute(sql).fetchall() == [("engine", None), ("engine", 7)]

@@ -80,3 +80,11 @@ def test_the_checks_the_live_job_skips_run_on_todays_partition_every_15_minutes(
     at = dt.datetime(2026, 3, 4, 23, 45, tzinfo=dt.UTC)
     [request] = schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at, repository_def=defs.get_repository_def())).run_requests
     assert request.tags["dagster/partition"] == "2026-03-04"
+
+
+def test_alias_tables_are_assets_imported_when_their_files_change():
+    from lake.tables import TALKGROUP_ALIASES, UNIT_ALIASES
+
+    keys = defs.resolve_asset_graph().get_all_asset_keys()
+    assert {dg.AssetKey(UNIT_ALIASES.name), dg.AssetKey(TALKGROUP_ALIASES.name)} <= keys
+    assert "alias_files_changed" in {s.name for s in defs.sensors}

@@ -35,6 +35,7 @@ class Call:
     place: tuple[str, float, float] | None = None  # query, lat, lon
     model_id: str = MODEL
     transcribed_at: dt.datetime | None = None
+    units: list[dict] | None = None  # raw_calls.units (srcList)
 
     @property
     def uid(self) -> str:
@@ -68,6 +69,7 @@ def tables(calls: list[Call]) -> dict[str, pa.Table]:
                 "audio_bytes": 1000,
                 "source": "test",
                 "ingested_at": now,
+                "units": c.units,
             }
         )
         transcripts.append(
