@@ -14,6 +14,7 @@ import dagster as dg
 
 from resources.asr.resource import TranscriberResource
 from resources.broadcastify.resource import BroadcastifyResource
+from resources.duplicates import CaptureSystemsResource
 from resources.geocoding.resource import GeocoderResource
 from resources.lake import LakeResource
 from resources.notify.resource import NotifierResource
@@ -89,6 +90,15 @@ def build_resources() -> dict[str, Any]:
             **_kw(config_path="SCANLAKE_ALERTS_CONFIG", audio_base_url="SCANLAKE_AUDIO_BASE_URL")
         ),
         "tone_detector": ToneDetectorResource(**_kw(stations_path="SCANLAKE_TONES_CONFIG")),
+        "capture_systems": CaptureSystemsResource(
+            **_kw(systems="SCANLAKE_SYSTEMS"),
+            # a float cannot come from an EnvVar (only str and int); it is no secret
+            **(
+                {"window_s": float(w)}
+                if (w := os.environ.get("SCANLAKE_DUPLICATE_WINDOW_S"))
+                else {}
+            ),
+        ),
         "retention": RetentionResource(
             **_int_kw(**{f"{name}_days": env_var(name) for name in RetentionResource().policy().days})
         ),

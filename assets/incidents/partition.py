@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from assets.duplicates.partition import duplicate_uids
 from assets.incidents.grouping import Incident, Rules, group
 from assets.incidents.signals import CallFacts, call_facts
 from lake import delta
@@ -65,6 +66,10 @@ def read_facts(
     )
     since = pa.scalar(_day_start(day) - LOOKBACK, type=calls.schema.field("start_time").type)
     calls = calls.filter(pc.greater_equal(calls["start_time"], since))
+    # a second site's copy of a call repeats its unit tags: counted once, as the kept copy
+    copies = duplicate_uids(location, part["call_date"])
+    if copies:
+        calls = calls.filter(pc.invert(pc.is_in(calls["call_uid"], pa.array(sorted(copies)))))
     uids = calls["call_uid"]
     transcripts = delta.read(location, TRANSCRIPTS, ["call_uid", "model_id", "text"], part)
     entities = delta.read(

@@ -20,7 +20,7 @@ from assets.transcripts.partition import table_counts, transcribe_partition
 from resources.asr.resource import TranscriberResource
 from resources.lake import LakeResource
 
-_DEPS = ["normalized_audio", "raw_calls"]
+_DEPS = ["normalized_audio", "raw_calls", "call_duplicates"]
 _COMMON = {
     "group_name": "transcripts",
     "kinds": {"deltalake", "python"},
