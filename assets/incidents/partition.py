@@ -75,7 +75,7 @@ def read_facts(
     entities = delta.read(
         location,
         ENTITIES,
-        ["entity_id", "call_uid", "model_id", "label", "normalized", "start_char"],
+        ["entity_id", "call_uid", "model_id", "label", "normalized", "start_char", "confidence"],
         part,
     )
     if model_id is not None:
@@ -84,7 +84,9 @@ def read_facts(
         )
     transcripts = transcripts.filter(pc.is_in(transcripts["call_uid"], uids))
     entities = entities.filter(pc.is_in(entities["call_uid"], uids))
-    locations = delta.read(location, LOCATIONS, ["entity_id", "lat", "lon"], part)
+    locations = delta.read(
+        location, LOCATIONS, ["entity_id", "lat", "lon", "precision", "score"], part
+    )
     texts = dict(
         zip(transcripts["call_uid"].to_pylist(), transcripts["text"].to_pylist(), strict=True)
     )
@@ -122,7 +124,12 @@ def incident_rows(
             }
         )
         links += [
-            {"call_uid": c.call_uid, "call_date": day, "incident_id": inc.incident_id, "grouped_at": now}
+            {
+                "call_uid": c.call_uid,
+                "call_date": day,
+                "incident_id": inc.incident_id,
+                "grouped_at": now,
+            }
             for c in today
         ]
     return (
