@@ -23,6 +23,7 @@ from lake.tables import (
     ALERT_DELIVERIES,
     ALERTS,
     AUDIO_QUARANTINE,
+    CALL_DUPLICATES,
     ENTITIES,
     ENTITY_EXTRACTIONS,
     LOCATIONS,
@@ -40,7 +41,7 @@ from lake.tables import (
 # raw row, so running the redaction again finds the call and finishes it.
 BY_CALL = (
     ALERTS, LOCATIONS, ENTITY_EXTRACTIONS, ENTITIES, TRANSCRIPT_CORRECTIONS, TRANSCRIPT_WORDS, TRANSCRIPTS,
-    NORMALIZED_AUDIO, AUDIO_QUARANTINE, RAW_QUARANTINE, RAW_CALLS,
+    CALL_DUPLICATES, NORMALIZED_AUDIO, AUDIO_QUARANTINE, RAW_QUARANTINE, RAW_CALLS,
 )
 _KEY_COLUMNS = {RAW_CALLS.name: "audio_key", NORMALIZED_AUDIO.name: "audio_key", ALERTS.name: "audio_key"}
 # landing and correction requests (pending or set aside) are named after their call

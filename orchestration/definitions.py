@@ -6,6 +6,7 @@ import dagster as dg
 from assets.alerts import assets as alerts
 from assets.aliases import assets as aliases
 from assets.audio import assets as audio
+from assets.duplicates import assets as duplicates
 from assets.entities import assets as entities
 from assets.geo import assets as geo
 from assets.incidents import assets as incidents
@@ -20,6 +21,7 @@ from orchestration.resources import build_resources
 LAYERS = [
     raw.defs,
     audio.defs,
+    duplicates.defs,
     tones.defs,
     transcripts.defs,
     entities.defs,

@@ -13,6 +13,7 @@ from typing import Any
 from resources.aliases import AliasFilesResource
 from resources.asr.resource import TranscriberResource
 from resources.broadcastify.resource import BroadcastifyResource
+from resources.duplicates import CaptureSystemsResource
 from resources.geocoding.resource import GeocoderResource
 from resources.lake import LakeResource
 from resources.notify.resource import NotifierResource
@@ -31,6 +32,7 @@ def build_resources() -> dict[str, Any]:
         "notifier": from_env(NotifierResource),
         "alias_files": from_env(AliasFilesResource),
         "tone_detector": from_env(ToneDetectorResource),
+        "capture_systems": from_env(CaptureSystemsResource),
         "retention": from_env(RetentionResource),
         "trunk_recorder": from_env(TrunkRecorderSource),
     }

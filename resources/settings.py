@@ -22,12 +22,12 @@ GAZETTEER_CSV_ENV = "SCANLAKE_GAZETTEER_CSV"
 
 
 def _kind(annotation: object) -> type | None:
-    """int, list or None (text) for a field's annotation, ``X | None`` unwrapped."""
+    """int, float, list or None (text) for a field's annotation, ``X | None`` unwrapped."""
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         annotation = args[0] if len(args) == 1 else annotation
-    if annotation is int:
-        return int
+    if annotation in (int, float):
+        return annotation
     if typing.get_origin(annotation) is list:
         return list
     return None
@@ -50,6 +50,9 @@ def env_config(
             kwargs[field] = [p for p in env[var].split(os.pathsep) if p]
         elif kind is int:
             kwargs[field] = dg.EnvVar.int(var)
+        elif kind is float:
+            # an EnvVar holds only text or an integer; a float setting is never a secret
+            kwargs[field] = float(env[var])
         else:
             kwargs[field] = dg.EnvVar(var)
     return kwargs

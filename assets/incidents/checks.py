@@ -28,9 +28,7 @@ def link_problems(location: LakeLocation, day: dt.date) -> dict[str, list[str]]:
     }
 
 
-def unstable_links(
-    location: LakeLocation, day: dt.date, model_id: str | None = None
-) -> list[str]:
+def unstable_links(location: LakeLocation, day: dt.date, model_id: str | None = None) -> list[str]:
     """Calls whose stored incident differs from a fresh grouping of the same inputs."""
     stored = delta.read(location, CALL_INCIDENTS, ["call_uid", "incident_id"], {"call_date": [day]})
     now = dt.datetime.now(dt.UTC)

@@ -100,6 +100,7 @@ class _Groups:
         self.parent: dict[int, int] = {}
         self.types: dict[int, set[str]] = {}
         self.owner: dict[str, tuple[int, dt.datetime]] = {}  # unit -> (group, last heard)
+        self.by_ear: set[str] = set()  # owned units known only from a dispatcher's words
         self.active: list[int] = []  # groups a place can still join, oldest first
 
     def find(self, g: int) -> int:
@@ -124,7 +125,27 @@ class _Groups:
                 self.owner.pop(u, None)
             else:
                 self.owner[u] = (g, call.start_time)
+            if call.units_by_ear:
+                self.by_ear.add(u)
+            else:
+                self.by_ear.discard(u)
         return g
+
+    def misheard_owner(self, unit: str, since: dt.datetime) -> int | None:
+        """The incident of a callsign a dispatcher was heard to send that is likely
+        ``unit`` misheard ("Medic 8" for Medic 87, "Unit 40" for Unit 14), claimed by
+        ``unit`` keying up (its tag, certain) while it is on no incident itself."""
+        near = [
+            (self.owner[k][1], k)
+            for k in self.by_ear
+            if k in self.owner and self.owner[k][1] >= since and _misheard_as(unit, k)
+        ]
+        if not near:
+            return None
+        _, key = max(near)  # the latest dispatch
+        g = self.owner.pop(key)[0]
+        self.by_ear.discard(key)
+        return self.find(g)
 
     def merge(self, a: int, b: int) -> int:
         a, b = self.find(a), self.find(b)
@@ -154,6 +175,29 @@ def _compatible(types: set[str], call: CallFacts) -> bool:
     return not types or not call.incident_types or bool(types & set(call.incident_types))
 
 
+# "fourteen" and "forty" sound alike over a radio; so do the other teens and tens
+_TEEN_TY = {f"1{d}": f"{d}0" for d in "3456789"}
+
+
+def _misheard_as(unit: str, heard: str) -> bool:
+    """Whether the callsign ``heard`` is plausibly ``unit`` misheard: the same kind of unit,
+    and a number cut short ("Medic 8" for "Medic 87": "eighty-seven" split) or a teen heard
+    as a ten ("Unit 40" for "Unit 14")."""
+    kind, _, number = unit.rpartition(" ")
+    heard_kind, _, heard_number = heard.rpartition(" ")
+    if kind != heard_kind or number == heard_number:
+        return False
+    return (
+        number.startswith(heard_number)
+        or _TEEN_TY.get(number) == heard_number
+        or _TEEN_TY.get(heard_number) == number
+    )
+
+
+def _all_placed(state: _Groups, groups: list[int]) -> bool:
+    return bool(groups) and all(any(c.places for c in state.members[state.find(g)]) for g in groups)
+
+
 def _cleared(calls: list[CallFacts]) -> bool:
     return any(c.stage == "cleared" for c in calls)
 
@@ -179,10 +223,13 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
             if any(same_place(p, q, rules.place_radius_m) for p in call.places for q in theirs):
                 at_place.append(g)
         by_unit = []
-        for u in sorted(call.units):
+        since = t - dt.timedelta(seconds=rules.unit_window_s)
+        for u in sorted(call.units - call.weak_units):
             owned = state.owner.get(u)
-            if owned and (t - owned[1]).total_seconds() <= rules.unit_window_s:
+            if owned and owned[1] >= since:
                 by_unit.append(state.find(owned[0]))
+            elif not call.units_by_ear and (g := state.misheard_owner(u, since)) is not None:
+                by_unit.append(g)
         if at_place:
             g = at_place[0]
             for other in at_place[1:]:
@@ -194,6 +241,11 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
             state.add(g, call)
         elif call.places and (call.dispatch or call.incident_types):
             state.new(call)  # units sent to a new place are reassigned to it
+        elif call.sends and call.incident_types and _all_placed(state, by_unit):
+            # Units sent to a call whose place went unheard (misheard, or not geocoded),
+            # while the incident they are on has a known place: a new assignment, since a
+            # dispatcher sending them back to that incident would name its place.
+            state.new(call)
         elif by_unit:
             # the incident most of its units are on; ties to the one on its agency's talkgroups
             counts = Counter(by_unit)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from assets.duplicates.partition import duplicate_uids
 from assets.incidents.grouping import Incident, Rules, group
 from assets.incidents.signals import CallFacts, call_facts
 from lake import delta
@@ -66,6 +67,10 @@ def read_facts(
     )
     since = pa.scalar(_day_start(day) - LOOKBACK, type=calls.schema.field("start_time").type)
     calls = calls.filter(pc.greater_equal(calls["start_time"], since))
+    # a second site's copy of a call repeats its unit tags: counted once, as the kept copy
+    copies = duplicate_uids(location, part["call_date"])
+    if copies:
+        calls = calls.filter(pc.invert(pc.is_in(calls["call_uid"], pa.array(sorted(copies)))))
     uids = calls["call_uid"]
     transcripts = overlay(
         delta.read(location, TRANSCRIPTS, ["call_uid", "model_id", "text"], part),
@@ -74,7 +79,7 @@ def read_facts(
     entities = delta.read(
         location,
         ENTITIES,
-        ["entity_id", "call_uid", "model_id", "label", "normalized", "start_char"],
+        ["entity_id", "call_uid", "model_id", "label", "normalized", "start_char", "confidence"],
         part,
     )
     if model_id is not None:
@@ -83,7 +88,9 @@ def read_facts(
         )
     transcripts = transcripts.filter(pc.is_in(transcripts["call_uid"], uids))
     entities = entities.filter(pc.is_in(entities["call_uid"], uids))
-    locations = delta.read(location, LOCATIONS, ["entity_id", "lat", "lon"], part)
+    locations = delta.read(
+        location, LOCATIONS, ["entity_id", "lat", "lon", "precision", "score"], part
+    )
     texts = dict(
         zip(transcripts["call_uid"].to_pylist(), transcripts["text"].to_pylist(), strict=True)
     )
@@ -121,7 +128,12 @@ def incident_rows(
             }
         )
         links += [
-            {"call_uid": c.call_uid, "call_date": day, "incident_id": inc.incident_id, "grouped_at": now}
+            {
+                "call_uid": c.call_uid,
+                "call_date": day,
+                "incident_id": inc.incident_id,
+                "grouped_at": now,
+            }
             for c in today
         ]
     return (

@@ -38,8 +38,16 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 _RESPOND = re.compile(r"\b(respond|second alarm|stand ?by for)\b", re.I)
+# a dispatcher sending units to a (new) call; "second alarm" adds units to one already going
+_SENDS = re.compile(r"\brespond(ing)? to\b", re.I)
+_MORE = re.compile(r"\bsecond alarm\b", re.I)
 _ADMIN_PHRASES = re.compile(r"\b(radio check|loud and clear|out of service)\b", re.I)
 _CALLSIGN = re.compile(r"^[A-Za-z]+ \d{1,4}$")
+# A callsign the recognizer was this unsure of (the entity layer's confidence: the rule's
+# prior times the mean word probability) joins no incident it is already on: below it, on
+# the development seed, most callsigns heard were wrong (a prompt's unit echoed into noise,
+# "Medic 87" as "Medic 8"). It still goes with the call, for its unit's own call to claim.
+MIN_HEARD_UNIT_CONFIDENCE = 0.3
 # A dispatch console speaks on every incident: its tag must not tie them together.
 _CONSOLES = frozenset({"dispatch", "dispatcher", "console", "comm", "comms", "communications"})
 
@@ -57,11 +65,19 @@ class CallFacts:
     start_time: dt.datetime
     talkgroup: int
     agency: str  # trunk-recorder's talkgroup group ("Fire", "EMS", "Police"); "" unknown
+    # units that link the call to incidents: who keyed up (the recorder's unit tags) or,
+    # on a call without a unit's tag (a dispatcher speaking), the callsigns in its text
     units: frozenset[str] = frozenset()
+    # callsigns in the text of a call a unit keyed up that are not that unit: heard, maybe
+    # misheard ("Medic 87" as "Medic 8"); they never link or hold an incident
+    mentioned: frozenset[str] = frozenset()
     places: tuple[Place, ...] = ()
     incident_types: tuple[str, ...] = ()  # in the order said
+    units_by_ear: bool = False  # ``units`` came from the text (no unit's tag on the call)
+    weak_units: frozenset[str] = frozenset()  # of those, heard below the confidence floor
     stage: str | None = None  # the furthest stage the call speaks of
     dispatch: bool = False  # it sends units somewhere
+    sends: bool = False  # "respond to" (not "second alarm"): a dispatcher's new assignment
     admin: bool = False  # a unit's own status (radio check, out of service): no incident
 
 
@@ -98,9 +114,19 @@ def call_facts(
         uid = str(c["call_uid"])
         found = sorted(by_call.get(uid, []), key=lambda e: e.get("start_char") or 0)
         text = texts.get(uid, "")
-        units = {unit_key(str(u.get("tag") or "")) for u in c.get("units") or []}
-        units |= {unit_key(str(e["normalized"] or "")) for e in found if e["label"] == "UNIT"}
-        units.discard(None)
+        tags = {unit_key(str(u.get("tag") or "")) for u in c.get("units") or []} - {None}
+        said = [e for e in found if e["label"] == "UNIT"]
+        heard = {unit_key(str(e["normalized"] or "")) for e in said} - {None}
+        sure = {
+            unit_key(str(e["normalized"] or ""))
+            for e in said
+            if e.get("confidence") is None or e["confidence"] >= MIN_HEARD_UNIT_CONFIDENCE
+        }
+        # A unit's tag is the recorder's (certain); a callsign in the text is the
+        # recognizer's, and a number in it is often misheard. When a unit keyed up, the call
+        # is about that unit: other callsigns in it link nothing. Without a tag (a
+        # dispatcher speaking), the callsigns heard.
+        units = tags or heard
         codes = [str(e["normalized"]) for e in found if e["label"] == "TEN_CODE"]
         places = []
         highway = next((str(e["normalized"]) for e in found if e["label"] == "HIGHWAY"), "")
@@ -112,6 +138,8 @@ def call_facts(
                 lat, lon = placed.get(str(e["entity_id"]), (None, None))
                 places.append(Place(str(e["normalized"]).upper(), lat, lon))
         types = [str(e["normalized"]) for e in found if e["label"] == "INCIDENT_TYPE"]
+        if _MORE.search(text):
+            types = [t for t in types if t != "ALARM"]  # "a second alarm" is no alarm call
         stage = stage_of(codes, text)
         incident_said = bool(places or types)
         out.append(
@@ -121,10 +149,14 @@ def call_facts(
                 talkgroup=int(c["talkgroup"]),
                 agency=str(c.get("talkgroup_group") or ""),
                 units=frozenset(u for u in units if u),
+                mentioned=frozenset(u for u in heard - units if u),
+                units_by_ear=not tags and bool(units),
+                weak_units=frozenset() if tags else frozenset(u for u in heard - sure if u),
                 places=tuple(dict.fromkeys(places)),
                 incident_types=tuple(dict.fromkeys(types)),
                 stage=stage,
                 dispatch=bool(_RESPOND.search(text)) or (incident_said and stage is None),
+                sends=bool(_SENDS.search(text)) and not _MORE.search(text),
                 admin=not incident_said
                 and (bool(_ADMIN_PHRASES.search(text)) or bool(set(codes) & _ADMIN_CODES)),
             )

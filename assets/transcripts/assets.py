@@ -24,7 +24,7 @@ from lake import corrections
 from resources.asr.resource import TranscriberResource
 from resources.lake import LakeResource
 
-_DEPS = ["normalized_audio", "raw_calls"]
+_DEPS = ["normalized_audio", "raw_calls", "call_duplicates"]
 _COMMON = {
     "group_name": "transcripts",
     "kinds": {"deltalake", "python"},
@@ -67,7 +67,7 @@ def transcribe_calls(
     context: dg.AssetExecutionContext, lake: LakeResource, transcriber: TranscriberResource
 ) -> Iterator[dg.MaterializeResult]:
     """Transcribes the partition's calls that have normalized audio but no transcript by the
-    current model. Calls are batched across, and packed several to a 30 s Whisper window;
+    current model, except copies ``call_duplicates`` links to a kept copy. Calls are batched across, and packed several to a 30 s Whisper window;
     each word is mapped back to its own call by the window layout. Silence gives an empty,
     flagged transcript; invented text (loops, phantom phrases, prompt echoes) is removed and
     flagged. Per-talkgroup domain vocabulary (units, service jargon, 10-codes, gazetteer

@@ -15,6 +15,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from assets.duplicates.partition import duplicate_uids
 from assets.transcripts.audio import UnreadableAudio, read_call_audio
 from assets.transcripts.rows import (
     call_prompts,
@@ -91,6 +95,12 @@ def transcribe_partition(
         ["call_uid", "audio_key", "duration_s", "processed_at", "chain"],
         part,
     )
+    # a second site's copy of a transmission already kept is never transcribed
+    copies = duplicate_uids(location, [day])
+    if copies:
+        normalized = normalized.filter(
+            pc.invert(pc.is_in(normalized["call_uid"], pa.array(sorted(copies), pa.string())))
+        )
     done = delta.read(location, TRANSCRIPTS, ["call_uid", "model_id", "transcribed_at"], part)
     todo = pending_calls(normalized, done, model.model_id)
     summary.pending = todo.num_rows

@@ -58,10 +58,12 @@ def transcribe(
             else (t.text, [Word(w.word, w.start_s, w.end_s, w.probability) for w in t.words])
         )
     audio_s = sum(a.duration_s for a in present)
+    # the guards' flags too: the entity layer reads nothing from a hallucinated transcript
+    flags = [list(done[u].flags) if (u := str(r["call_uid"])) in done else [] for r in truth]
     table = pa.Table.from_pylist(
         [
-            {"call_uid": r["call_uid"], "text": text, "words": [vars(w) for w in words]}
-            for r, (text, words) in zip(truth, results, strict=True)
+            {"call_uid": r["call_uid"], "text": text, "words": [vars(w) for w in words], "flags": f}
+            for r, (text, words), f in zip(truth, results, flags, strict=True)
         ]
     )
     pq.write_table(
@@ -88,3 +90,12 @@ def _prompts(out: Path, truth: list[dict[str, object]], resource: object) -> dic
         ]
     )  # fmt: skip
     return call_prompts(raw, resource.vocabulary())  # type: ignore[attr-defined]
+
+
+def saved_flags(out: Path) -> dict[str, list[str]]:
+    """Each call's transcript guard flags as ``transcribe`` saved them (none in a cache
+    written before flags were saved)."""
+    table = pq.read_table(out / "bench_geo_asr.parquet")
+    if "flags" not in table.schema.names:
+        return {}
+    return dict(zip(table["call_uid"].to_pylist(), table["flags"].to_pylist(), strict=True))

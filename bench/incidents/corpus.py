@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assets.entities.extract import EntityExtractor
+from assets.entities.extract import EntityExtractor, Word
 from assets.entities.numbers import house_number_settings
 from assets.entities.pipeline import RadioSettings
 from assets.geo.queries import query_for
@@ -56,12 +56,20 @@ def _tools(folder: Path) -> tuple[EntityExtractor, Any]:
 
 
 def facts_from_text(
-    rows: list[dict[str, Any]], texts: dict[str, str], folder: Path
+    rows: list[dict[str, Any]],
+    texts: dict[str, str],
+    folder: Path,
+    words: dict[str, list[Word]] | None = None,
 ) -> list[CallFacts]:
     """``rows`` (call_uid, start_time, talkgroup, talkgroup_group, units) and each call's
-    text through the real extractor and gazetteer geocoder, to ``CallFacts``."""
+    text through the real extractor and gazetteer geocoder, to ``CallFacts``. With
+    ``words`` (the recognizer's, with probabilities), entity confidences are the entity
+    layer's; without, each rule's prior (written text is certain)."""
     extractor, geocoder = _tools(folder)
-    found = extractor.extract_many((texts.get(r["call_uid"], ""), []) for r in rows)
+    heard = words or {}
+    found = extractor.extract_many(
+        (texts.get(r["call_uid"], ""), heard.get(r["call_uid"], [])) for r in rows
+    )
     entities: list[dict[str, Any]] = []
     for row, ents in zip(rows, found, strict=True):
         for i, e in enumerate(ents):
@@ -73,6 +81,7 @@ def facts_from_text(
                     "normalized": e.normalized,
                     "detail": e.detail,
                     "start_char": e.start_char,
+                    "confidence": e.confidence,
                 }
             )
     queries = {
@@ -82,7 +91,13 @@ def facts_from_text(
     }
     placed = geocoder.geocode(queries.values()).placed
     locations = [
-        {"entity_id": eid, "lat": placed[q.key].match.lat, "lon": placed[q.key].match.lon}
+        {
+            "entity_id": eid,
+            "lat": placed[q.key].match.lat,
+            "lon": placed[q.key].match.lon,
+            "precision": placed[q.key].match.precision,
+            "score": placed[q.key].match.score,
+        }
         for eid, q in queries.items()
         if q.key in placed
     ]
@@ -116,7 +131,8 @@ def build_asr(calls: int, seed: int, out: Path, reuse: bool) -> tuple[Corpus, Co
     transcript layer's code: (ground-truth text corpus, ASR corpus, a timing note)."""
     import pyarrow.parquet as pq
 
-    from bench.geo.asr import transcribe
+    from assets.transcripts.guards import hallucinated
+    from bench.geo.asr import saved_flags, transcribe
     from resources.simulator.simulate import simulate
 
     gt = out / "ground_truth.parquet"
@@ -136,9 +152,15 @@ def build_asr(calls: int, seed: int, out: Path, reuse: bool) -> tuple[Corpus, Co
     ]
     labels = {r["call_uid"]: r["incident_id"] or "" for r in truth}
     written = {r["call_uid"]: r["written_text"] for r in truth}
-    heard = {r["call_uid"]: text for r, (text, _) in zip(truth, pairs, strict=True)}
+    # as the entity layer reads a transcript: nothing from one the guards call hallucinated
+    flags = saved_flags(out)
+    heard = {
+        r["call_uid"]: "" if hallucinated(flags.get(r["call_uid"], [])) else text
+        for r, (text, _) in zip(truth, pairs, strict=True)
+    }
+    timed = {r["call_uid"]: list(ws) for r, (_, ws) in zip(truth, pairs, strict=True)}
     return (
         Corpus(facts_from_text(rows, written, out), labels, []),
-        Corpus(facts_from_text(rows, heard, out), labels, []),
+        Corpus(facts_from_text(rows, heard, out, timed), labels, []),
         f"ASR: {audio_s:.0f} s of audio in {asr_s:.0f} s",
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from lake.tables.alerts import ALERT_DELIVERIES, ALERTS, MATCHED_WORD
 from lake.tables.aliases import TALKGROUP_ALIASES, UNIT_ALIASES
-from lake.tables.audio import AUDIO_QUARANTINE, NORMALIZED_AUDIO
+from lake.tables.audio import AUDIO_QUARANTINE, CALL_DUPLICATES, NORMALIZED_AUDIO
 from lake.tables.entities import ENTITIES, ENTITY_EXTRACTIONS
 from lake.tables.geo import GAZETTEER, GEOCODE_CACHE, LOCATIONS
 from lake.tables.incidents import CALL_INCIDENTS, INCIDENTS
@@ -30,6 +30,7 @@ TABLES: dict[str, TableSpec] = {
         RAW_QUARANTINE,
         AUDIO_QUARANTINE,
         NORMALIZED_AUDIO,
+        CALL_DUPLICATES,
         TRANSCRIPTS,
         TRANSCRIPT_WORDS,
         TRANSCRIPT_CORRECTIONS,
@@ -54,6 +55,7 @@ __all__ = [
     "ALERTS",
     "ALERT_DELIVERIES",
     "AUDIO_QUARANTINE",
+    "CALL_DUPLICATES",
     "CALL_INCIDENTS",
     "ENTITIES",
     "ENTITY_EXTRACTIONS",

@@ -1,4 +1,5 @@
-"""The audio layer's tables: normalized speech audio, and calls whose audio failed."""
+"""The audio layer's tables: normalized speech audio, calls whose audio failed, and which
+copy of a transmission captured twice is kept."""
 
 from __future__ import annotations
 
@@ -54,4 +55,35 @@ NORMALIZED_AUDIO = _spec(
     key=("call_uid",),
     partition_by=("call_date",),
     description="16 kHz mono FLAC speech audio per call, with quality metrics and tier.",
+)
+
+# Multi-site duplicates: one transmission captured by several sites or recorders of one
+# system keeps its best copy; decided after normalization, where tier and SNR are known.
+CALL_DUPLICATES = _spec(
+    "call_duplicates",
+    [
+        _f("call_uid", pa.string(), False),
+        _f("call_date", pa.date32(), False),
+        # the logical system (SCANLAKE_SYSTEMS) and this copy's capture: raw_calls' source
+        # and system, e.g. ("trunk_recorder", "county-north")
+        _f("system", pa.string(), False),
+        _f("source", pa.string(), False),
+        _f("capture_system", pa.string(), False),
+        _f("talkgroup", pa.int64(), False),
+        _f("start_time", UTC_TS, False),
+        _f("tier", pa.string()),
+        _f("snr_db", pa.float64()),
+        # the copy kept for this transmission: itself when this row is the kept copy
+        _f("kept_call_uid", pa.string(), False),
+        _f("kept_call_date", pa.date32(), False),
+        _f("is_duplicate", pa.bool_(), False),
+        _f("copies", pa.int32(), False),  # copies of the transmission seen when decided
+        _f("start_offset_s", pa.float64(), False),  # this copy's start minus the kept copy's
+        _f("decided_at", UTC_TS, False),
+    ],
+    key=("call_uid",),
+    partition_by=("call_date",),
+    description="Each normalized call's copy decision: one transmission captured by several "
+    "sites or recorders of one system (same talkgroup, starts within seconds) keeps its best "
+    "copy (audio tier, then SNR); the others link to it and are not transcribed or alerted on.",
 )

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import dagster as dg
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from assets.incidents import checks
 from assets.incidents.assets import incident_ids_stable, incident_links_one_to_one, incidents
 from lake import LakeLocation, delta
-from lake.tables import CALL_INCIDENTS, INCIDENTS
+from lake.tables import CALL_DUPLICATES, CALL_INCIDENTS, INCIDENTS, RAW_CALLS
 from resources.asr.resource import TranscriberResource
 from resources.lake import LakeResource
 from tests.fixtures.incident_lake import CALLS, Call, write_calls
@@ -100,3 +101,24 @@ def test_incident_link_check_fails_on_a_dangling_link(
     problems = checks.link_problems(lake, START.date())
     assert len(problems["links_to_missing_incident"]) == 1
     assert not problems["calls_linked_twice"] and not problems["incidents_without_calls"]
+
+
+def test_incident_leaves_out_a_duplicate_copy(lake: LakeLocation, lake_resource: LakeResource) -> None:
+    uids = write_calls(lake, START)
+    part = {"call_date": [START.date()]}
+    raw = delta.read(lake, RAW_CALLS, partitions=part).to_pylist()
+    heard = next(r for r in raw if r["call_uid"] == uids["f2"])
+    # a second site's copy of "Engine 12, 10-76": untranscribed, but its unit tag would
+    # join the fire as a sixth call
+    copy = heard | {"call_uid": "south-" + heard["call_uid"], "system": "south",
+                    "start_time": heard["start_time"] + dt.timedelta(seconds=0.7)}  # fmt: skip
+    delta.merge(lake, RAW_CALLS, pa.Table.from_pylist([copy], schema=RAW_CALLS.schema))
+    link = {"call_uid": copy["call_uid"], "call_date": START.date(), "system": "county", "source": copy["source"],
+            "capture_system": "south", "talkgroup": copy["talkgroup"], "start_time": copy["start_time"],
+            "kept_call_uid": uids["f2"], "kept_call_date": START.date(), "is_duplicate": True, "copies": 2,
+            "start_offset_s": 0.7, "decided_at": START}  # fmt: skip
+    delta.merge(lake, CALL_DUPLICATES, pa.Table.from_pylist([link], schema=CALL_DUPLICATES.schema))
+    assert run(lake_resource, START.date()).success
+    found, links = rows_of(lake, START.date())
+    assert found[f"inc-{uids['f1']}"]["call_count"] == 5
+    assert copy["call_uid"] not in links

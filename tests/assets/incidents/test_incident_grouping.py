@@ -21,7 +21,8 @@ FIFTH = Place("5TH ST & WASHINGTON ST", 40.0129, -105.2712)
 def call(
     name: str, minute: float, *, units: tuple[str, ...] = (), places: tuple[Place, ...] = (),
     types: tuple[str, ...] = (), stage: str | None = None, dispatch: bool = False,
-    agency: str = "Fire", admin: bool = False,
+    agency: str = "Fire", admin: bool = False, by_ear: bool = False, weak: tuple[str, ...] = (),
+    sends: bool = False,
 ) -> CallFacts:  # fmt: skip
     return CallFacts(
         call_uid=name,
@@ -32,8 +33,11 @@ def call(
         places=places,
         incident_types=types,
         stage=stage,
-        dispatch=dispatch,
+        dispatch=dispatch or sends,
+        sends=sends,
         admin=admin,
+        units_by_ear=by_ear,
+        weak_units=frozenset(weak),
     )
 
 
@@ -133,7 +137,8 @@ def test_incident_facts_from_lake_rows() -> None:
     ]
     locs = [{"entity_id": "e4", "lat": 40.0, "lon": -105.0}]
     (facts,) = call_facts(rows, {"u1": "Engine 12, Ladder 3, respond to"}, ents, locs)
-    assert facts.units == {"Engine 12", "Ladder 3"}  # consoles tie no incidents together
+    assert facts.units == {"Engine 12"}  # consoles tie no incidents together
+    assert facts.mentioned == {"Ladder 3"}  # heard in a call Engine 12 keyed up: links nothing
     assert facts.places == (Place("I-65 MILE 179"), Place("12 OAK ST", 40.0, -105.0))
     assert facts.dispatch and facts.stage == "dispatched" and facts.incident_types == ("MVA",)
 

@@ -1,0 +1,1 @@
+"""Multi-site duplicates: one transmission captured by several sites or recorders."""
