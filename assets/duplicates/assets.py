@@ -11,7 +11,7 @@ import dagster as dg
 
 from assets.duplicates.match import parse_systems
 from assets.duplicates.partition import decide_partition
-from assets.raw.partitions import call_date_partitions
+from assets.partitions import call_date_partitions
 from resources.duplicates import CaptureSystemsResource
 from resources.lake import LakeResource
 
