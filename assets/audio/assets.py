@@ -112,4 +112,7 @@ def _shares(step_ms: dict[str, float]) -> dict[str, float]:
     return {k: round(v / total, 3) for k, v in sorted(step_ms.items())} if total else {}
 
 
-defs = dg.Definitions(assets=[normalized_audio], asset_checks=checks.normalized_audio_checks)
+defs = dg.Definitions(
+    assets=[normalized_audio],
+    asset_checks=[*checks.normalized_audio_checks, *checks.audio_quarantine_checks],
+)

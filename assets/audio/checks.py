@@ -118,5 +118,5 @@ normalized_audio_checks = [
     every_call_in_exactly_one_table,
     quarantine_rate_below_threshold,
     tier_distribution,
-    quarantine_rows_say_why,
 ]
+audio_quarantine_checks = [quarantine_rows_say_why]
