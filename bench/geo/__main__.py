@@ -1,12 +1,14 @@
 """Entity and geocoding accuracy on the simulator's corpus, from audio through ASR.
 
     uv run python -m bench.geo [--calls 240] [--seed 5] [--town autauga] [--sim-dir DIR]
+        [--model base] [--fresh-asr] [--no-asr]
 
 Three paths through the same extractor and geocoder, side by side:
 - spoken: the ground truth's spoken text (numbers as words), as a perfect word-level ASR;
 - written: the ground truth's written text (numbers as digits): the text-only baseline;
 - asr: the call audio, normalized (``assets.audio``) and transcribed by the transcriber
-  resource's default model (faster-whisper tiny.en, packed across calls) with its words.
+  resource's default model (the base tier unless --model, packed across calls) with its
+  words; transcripts are cached per (corpus, model) beside the corpus (bench/geo/asr.py).
 Reports entity precision and recall per type, the share of spoken addresses placed, the
 share within 100 m, the median and p90 distance error, and the error of the entities'
 audio times; ratios are ASR against the written-text baseline.
@@ -26,7 +28,7 @@ from assets.entities.numbers import house_number_settings
 from assets.entities.pipeline import RadioSettings
 from assets.geo.queries import query_for
 from bench.common import console
-from bench.geo.asr import transcribe
+from bench.geo.asr import cache_path, transcribe
 from bench.geo.report import report
 from bench.geo.score import LabelScore, PlaceScore, canonical, score_entities
 from resources.geocoding.chain import Geocoder
@@ -92,9 +94,15 @@ def main() -> None:
     )
     parser.add_argument("--no-asr", action="store_true", help="text paths only")
     parser.add_argument(
-        "--reuse-asr",
+        "--model",
+        default=None,
+        help="ASR model (a tier such as tiny.en or base, or a faster-whisper name); "
+        "default: the transcriber's default tier",
+    )
+    parser.add_argument(
+        "--fresh-asr",
         action="store_true",
-        help="reuse the transcripts an earlier run saved in the simulation folder",
+        help="transcribe again even when the (corpus, model) cache holds the transcripts",
     )
     args = parser.parse_args()
 
@@ -128,9 +136,11 @@ def main() -> None:
     }
     asr_note = ""
     if not args.no_asr:
-        inputs["asr"], asr_s, audio_s = transcribe(out, truth, args.reuse_asr)
+        inputs["asr"], asr_s, audio_s = transcribe(out, truth, args.model, args.fresh_asr)
+        cached, model_id = cache_path(out, args.model)
         asr_note = (
-            f"ASR: {audio_s:.0f} s of audio in {asr_s:.0f} s ({audio_s / asr_s:.1f}x real time)"
+            f"ASR ({model_id}, {cached.name}): {audio_s:.0f} s of audio in {asr_s:.0f} s "
+            f"({audio_s / asr_s:.1f}x real time when transcribed)"
         )
     scores: dict[str, dict[str, LabelScore]] = {p: {} for p in inputs}
     places = {p: {"ADDRESS": PlaceScore(), "INTERSECTION": PlaceScore()} for p in inputs}
