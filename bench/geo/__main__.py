@@ -17,50 +17,14 @@ audio times; ratios are ASR against the written-text baseline.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
-from assets.entities.extract import Entity, EntityExtractor, Word
-from assets.entities.numbers import house_number_settings
-from assets.entities.pipeline import RadioSettings
-from assets.geo.queries import query_for
-from bench.common import console
+from assets.entities.extract import Entity, Word
 from bench.geo.asr import cache_path, transcribe
+from bench.geo.corpus import load, located, simulated
 from bench.geo.report import report
 from bench.geo.score import LabelScore, PlaceScore, canonical, score_entities
-from resources.geocoding.chain import Geocoder
-from resources.geocoding.gazetteer import LocalGazetteer, leading_number
-from resources.geocoding.gazetteer_files import load_gazetteer_file
-from resources.geocoding.resource import GeocoderResource
-
-
-def simulated(calls: int, seed: int, sim_dir: Path | None, town: str) -> Path:
-    from resources.simulator.simulate import simulate
-
-    out = sim_dir or Path(tempfile.mkdtemp(prefix="bench-geo-"))
-    if (out / "ground_truth.parquet").exists() and pq.read_metadata(
-        out / "ground_truth.parquet"
-    ).num_rows == calls:
-        return out
-    console.print(f"simulating {calls} calls (seed {seed}, town {town}) into {out} ...")
-    result = simulate(calls=calls, seed=seed, out=out, town=town)
-    console.print(
-        f"  {result.calls} calls, {result.audio_seconds:.0f} s of audio in {result.elapsed_s:.0f} s"
-    )
-    return out
-
-
-def located(entities: list[Entity], geocoder: Geocoder, label: str) -> list[tuple[float, float]]:
-    queries = [
-        q
-        for e in entities
-        if e.label == label and (q := query_for(e.label, e.normalized, e.detail))
-    ]
-    placed = geocoder.geocode(queries).placed
-    return [(placed[q.key].match.lat, placed[q.key].match.lon) for q in queries if q.key in placed]
 
 
 def time_errors(truth_entities: list[dict[str, object]], found: list[Entity]) -> list[float]:
@@ -107,28 +71,8 @@ def main() -> None:
     args = parser.parse_args()
 
     out = simulated(args.calls, args.seed, args.sim_dir, args.town)
-    truth = pq.read_table(out / "ground_truth.parquet").to_pylist()
-    rows = load_gazetteer_file(out / "gazetteer.csv")
-    gazetteer = LocalGazetteer(rows)
-    from resources.simulator.gazetteer import build  # the county's highway names, as configured
-
-    county = build(args.town).area
-    console.print(f"town: {args.town} ({county.name}, {county.state})")
-
-    settings = RadioSettings(
-        streets=tuple(gazetteer.street_names()),
-        cities=tuple(sorted({c for c in rows["city"].to_pylist() if c})),
-        highways=tuple(h.name for h in build(args.town).highways),
-        ten_codes_path=str(out / "ten_codes.csv"),
-        # as the entities asset reads them from the gazetteer table
-        house_numbers=house_number_settings(
-            rows["street_key"].to_pylist(), map(leading_number, rows["number"].to_pylist())
-        ),
-    )
-    extractor = EntityExtractor(settings)
-    geocoder = GeocoderResource(county_path=str(out / "county.geojson")).geocoder(
-        None, gazetteer=gazetteer
-    )
+    corpus = load(out, args.town)
+    truth, extractor, geocoder = corpus.truth, corpus.extractor, corpus.geocoder
 
     inputs: dict[str, list[tuple[str, list[Word]]]] = {
         "spoken": [(str(r["spoken_text"]), []) for r in truth],
