@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from assets.entities.lexicon import CONNECTORS, unit_kind
 from assets.entities.numbers import teen_ty_readings
 from assets.entities.phrases import StreetPhrase, Vocabulary, lower, street_phrase
+from assets.entities.syllables import respelled, sound_of
 from radiotext.soundalike import (
     HELD,
     HeardStreet,
@@ -50,17 +51,25 @@ def spans(doc: Doc, k: int) -> list[tuple[list[str], str, int]]:
     return out
 
 
-def heard_phrase(doc: Doc, k: int, number: str | None, vocab: Vocabulary) -> StreetPhrase | None:
+def heard_phrase(
+    doc: Doc, k: int, number: str | None, vocab: Vocabulary, lead: str | None = None
+) -> StreetPhrase | None:
     """The county's street heard at token ``k``, scored over every reading of the words
-    there; None when no street is sure enough."""
+    there (number words also as they sound: "one would" is WUN WOULD); ``lead`` is a
+    syllable heard just before them as a digit ("4-Field Lane"). None when no street is
+    sure enough."""
     if not len(vocab.index):
         return None
     n = int(number) if number and number.isdigit() else None
     best: dict[str, tuple[HeardStreet, int]] = {}
-    for words, suffix, end in spans(doc, k):
-        for h in heard_streets(vocab.index, words, suffix, n, vocab.numbers.by_street):
-            if h.key not in best or h.score > best[h.key][0].score:
-                best[h.key] = (h, end)
+    for heard, suffix, end in spans(doc, k):
+        words = [lead, *heard] if lead else heard
+        for variant in (words, respelled(words)):
+            if variant is None:
+                continue
+            for h in heard_streets(vocab.index, variant, suffix, n, vocab.numbers.by_street):
+                if h.key not in best or h.score > best[h.key][0].score:
+                    best[h.key] = (h, end)
     ranked = sorted((h for h, _ in best.values()), key=lambda h: (-h.score, h.key))
     chosen = best_heard(ranked)
     if chosen is None:
@@ -101,10 +110,15 @@ def loose_address(doc: Doc, start: int, vocab: Vocabulary) -> tuple[str, StreetP
         return None
     k = j + 1 if lower(doc, j) in (",", "-") else j
     known = street_phrase(doc, k, vocab)
+    # The last group may be a syllable of the name said as a digit: "60-6-9-4-Field Lane"
+    # is 6069 Thornfield Lane. Then the groups before it are the number.
+    lead = sound_of(groups[-1]) if doc[k - 1].text != "," else None
+    tries = [(r, None) for r in readings(groups)]
+    tries += [(r, lead) for r in readings(groups[:-1])] if lead else []
     best: tuple[float, str, StreetPhrase] | None = None
-    for reading in readings(groups):
-        phrase = known if known and known.street.key in vocab.index else None
-        phrase = phrase or heard_phrase(doc, k, reading, vocab)
+    for reading, syllable in tries:
+        phrase = known if known and known.street.key in vocab.index and not syllable else None
+        phrase = phrase or heard_phrase(doc, k, reading, vocab, syllable)
         if phrase is None:
             continue
         fit = number_fit(vocab.numbers.by_street.get(phrase.street.key), int(reading))

@@ -28,9 +28,9 @@ from assets.entities.phrases import (
     street_phrase,
     token_after,
 )
-from radiotext.soundalike import OUTSIDE, number_fit
+from radiotext.soundalike import OUTSIDE, joined, number_fit
 from radiotext.spoken import TENS, UNITS, ordinal_text, spoken_number
-from radiotext.streets import StreetName
+from radiotext.streets import DIRECTIONALS, SUFFIXES, StreetName
 
 _MAX_HOUSE_DIGITS = 5
 _CORNER_FUZZY = 0.72
@@ -71,7 +71,11 @@ def addresses(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         phrase = street_phrase(doc, k, vocab) if run else None
         if run:
             run, phrase = reread(doc, run, after, k, phrase, vocab)
-        if run and (phrase is None or phrase.street.key not in vocab.index):
+        if run and (
+            phrase is None
+            or phrase.street.key not in vocab.index
+            or refuted(doc, phrase, house_number(run), vocab)
+        ):
             # a name the county does not have may be one it has, split or respelled
             phrase = heard_phrase(doc, k, house_number(run), vocab) or phrase
         number = house_number(run) if phrase else None
@@ -80,9 +84,10 @@ def addresses(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         sure = (
             phrase and number and phrase.evidence >= (0.85 if code_shaped else MIN_ADDRESS_EVIDENCE)
         )
-        loose = (
-            None if sure and phrase.street.key in vocab.index else loose_address(doc, start, vocab)
+        settled = (
+            sure and phrase.street.key in vocab.index and not refuted(doc, phrase, number, vocab)
         )
+        loose = None if settled else loose_address(doc, start, vocab)
         if loose is not None:
             # groups and a street the county has, read together, beat an unknown street
             out += _address(doc, start, *loose, vocab)
@@ -107,6 +112,24 @@ def _address(
             "ADDRESS", start, phrase.end, f"{number} {phrase.street.key}", city, phrase.evidence
         )
     ]
+
+
+def refuted(doc: Doc, phrase: StreetPhrase, number: str | None, vocab: Vocabulary) -> bool:
+    """A street the heard name or suffix was respelled into ("Malwood Court" into Malwood Drive)
+    whose listed numbers are nowhere near the house number: the number says the words
+    meant another street (Malwick Court holds 4183), so the heard words are weighed again
+    with the number. A name heard exactly is kept: the number is the likelier error."""
+    if not (number and number.isdigit()):
+        return False
+    tokens = [t.text.upper() for t in doc[phrase.start : phrase.end] if t.is_alpha]
+    name = [t for t in tokens if t not in SUFFIXES and t not in DIRECTIONALS]
+    suffixes = {SUFFIXES[t] for t in tokens if t in SUFFIXES}
+    if joined(name) == joined(phrase.street.name.split()) and (
+        not suffixes or phrase.street.suffix in suffixes
+    ):
+        return False
+    listed = vocab.numbers.by_street.get(phrase.street.key)
+    return number_fit(listed, int(number)) == OUTSIDE
 
 
 def doubtful(number: str, street_key: str, vocab: Vocabulary) -> bool:

@@ -1,12 +1,14 @@
 """Entity and geocoding accuracy on the simulator's corpus, from audio through ASR.
 
     uv run python -m bench.geo [--calls 240] [--seed 5] [--town autauga] [--sim-dir DIR]
+        [--model base] [--fresh-asr] [--no-asr]
 
 Three paths through the same extractor and geocoder, side by side:
 - spoken: the ground truth's spoken text (numbers as words), as a perfect word-level ASR;
 - written: the ground truth's written text (numbers as digits): the text-only baseline;
 - asr: the call audio, normalized (``assets.audio``) and transcribed by the transcriber
-  resource's default model (faster-whisper tiny.en, packed across calls) with its words.
+  resource's default model (the base tier unless --model, packed across calls) with its
+  words; transcripts are cached per (corpus, model) beside the corpus (bench/geo/asr.py).
 Reports entity precision and recall per type, the share of spoken addresses placed, the
 share within 100 m, the median and p90 distance error, and the error of the entities'
 audio times; ratios are ASR against the written-text baseline.
@@ -15,51 +17,14 @@ audio times; ratios are ASR against the written-text baseline.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
-from assets.entities.extract import Entity, EntityExtractor, Word
-from assets.entities.numbers import house_number_settings
-from assets.entities.pipeline import RadioSettings
-from assets.geo.queries import query_for
-from bench.common import console
-from bench.geo.asr import transcribe
+from assets.entities.extract import Entity, Word
+from bench.geo.asr import cache_path, transcribe
+from bench.geo.corpus import load, located, simulated
 from bench.geo.report import report
 from bench.geo.score import LabelScore, PlaceScore, canonical, score_entities
-from radiotext.streets import leading_number
-from resources.geocoding.chain import Geocoder
-from resources.geocoding.gazetteer import LocalGazetteer
-from resources.geocoding.gazetteer_files import load_gazetteer_file
-from resources.geocoding.resource import GeocoderResource
-
-
-def simulated(calls: int, seed: int, sim_dir: Path | None, town: str) -> Path:
-    from resources.simulator.simulate import simulate
-
-    out = sim_dir or Path(tempfile.mkdtemp(prefix="bench-geo-"))
-    if (out / "ground_truth.parquet").exists() and pq.read_metadata(
-        out / "ground_truth.parquet"
-    ).num_rows == calls:
-        return out
-    console.print(f"simulating {calls} calls (seed {seed}, town {town}) into {out} ...")
-    result = simulate(calls=calls, seed=seed, out=out, town=town)
-    console.print(
-        f"  {result.calls} calls, {result.audio_seconds:.0f} s of audio in {result.elapsed_s:.0f} s"
-    )
-    return out
-
-
-def located(entities: list[Entity], geocoder: Geocoder, label: str) -> list[tuple[float, float]]:
-    queries = [
-        q
-        for e in entities
-        if e.label == label and (q := query_for(e.label, e.normalized, e.detail))
-    ]
-    placed = geocoder.geocode(queries).placed
-    return [(placed[q.key].match.lat, placed[q.key].match.lon) for q in queries if q.key in placed]
 
 
 def time_errors(truth_entities: list[dict[str, object]], found: list[Entity]) -> list[float]:
@@ -93,35 +58,21 @@ def main() -> None:
     )
     parser.add_argument("--no-asr", action="store_true", help="text paths only")
     parser.add_argument(
-        "--reuse-asr",
+        "--model",
+        default=None,
+        help="ASR model (a tier such as tiny.en or base, or a faster-whisper name); "
+        "default: the transcriber's default tier",
+    )
+    parser.add_argument(
+        "--fresh-asr",
         action="store_true",
-        help="reuse the transcripts an earlier run saved in the simulation folder",
+        help="transcribe again even when the (corpus, model) cache holds the transcripts",
     )
     args = parser.parse_args()
 
     out = simulated(args.calls, args.seed, args.sim_dir, args.town)
-    truth = pq.read_table(out / "ground_truth.parquet").to_pylist()
-    rows = load_gazetteer_file(out / "gazetteer.csv")
-    gazetteer = LocalGazetteer(rows)
-    from resources.simulator.gazetteer import build  # the county's highway names, as configured
-
-    county = build(args.town).area
-    console.print(f"town: {args.town} ({county.name}, {county.state})")
-
-    settings = RadioSettings(
-        streets=tuple(gazetteer.street_names()),
-        cities=tuple(sorted({c for c in rows["city"].to_pylist() if c})),
-        highways=tuple(h.name for h in build(args.town).highways),
-        ten_codes_path=str(out / "ten_codes.csv"),
-        # as the entities asset reads them from the gazetteer table
-        house_numbers=house_number_settings(
-            rows["street_key"].to_pylist(), map(leading_number, rows["number"].to_pylist())
-        ),
-    )
-    extractor = EntityExtractor(settings)
-    geocoder = GeocoderResource(county_path=str(out / "county.geojson")).geocoder(
-        None, gazetteer=gazetteer
-    )
+    corpus = load(out, args.town)
+    truth, extractor, geocoder = corpus.truth, corpus.extractor, corpus.geocoder
 
     inputs: dict[str, list[tuple[str, list[Word]]]] = {
         "spoken": [(str(r["spoken_text"]), []) for r in truth],
@@ -129,9 +80,11 @@ def main() -> None:
     }
     asr_note = ""
     if not args.no_asr:
-        inputs["asr"], asr_s, audio_s = transcribe(out, truth, args.reuse_asr)
+        inputs["asr"], asr_s, audio_s = transcribe(out, truth, args.model, args.fresh_asr)
+        cached, model_id = cache_path(out, args.model)
         asr_note = (
-            f"ASR: {audio_s:.0f} s of audio in {asr_s:.0f} s ({audio_s / asr_s:.1f}x real time)"
+            f"ASR ({model_id}, {cached.name}): {audio_s:.0f} s of audio in {asr_s:.0f} s "
+            f"({audio_s / asr_s:.1f}x real time when transcribed)"
         )
     scores: dict[str, dict[str, LabelScore]] = {p: {} for p in inputs}
     places = {p: {"ADDRESS": PlaceScore(), "INTERSECTION": PlaceScore()} for p in inputs}

@@ -139,7 +139,8 @@ def build_asr(calls: int, seed: int, out: Path, reuse: bool) -> tuple[Corpus, Co
     if not (reuse and gt.exists() and pq.read_metadata(gt).num_rows == calls):
         simulate(calls, seed, out, rich_incidents=True)
     truth = [r for r in pq.read_table(gt).to_pylist() if not r["is_silent"]]
-    pairs, asr_s, audio_s = transcribe(out, truth, reuse)
+    # None: the default model tier, as the pipeline runs it
+    pairs, asr_s, audio_s = transcribe(out, truth, None, fresh=not reuse)
     rows = [
         {
             "call_uid": r["call_uid"],
@@ -153,7 +154,7 @@ def build_asr(calls: int, seed: int, out: Path, reuse: bool) -> tuple[Corpus, Co
     labels = {r["call_uid"]: r["incident_id"] or "" for r in truth}
     written = {r["call_uid"]: r["written_text"] for r in truth}
     # as the entity layer reads a transcript: nothing from one the guards call hallucinated
-    flags = saved_flags(out)
+    flags = saved_flags(out, None)
     heard = {
         r["call_uid"]: "" if hallucinated(flags.get(r["call_uid"], [])) else text
         for r, (text, _) in zip(truth, pairs, strict=True)
