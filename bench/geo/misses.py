@@ -30,7 +30,7 @@ from bench.common import console
 from bench.geo.asr import transcribe
 from bench.geo.corpus import load, located
 from bench.geo.score import canonical
-from resources.geocoding import soundalike
+from radiotext import soundalike
 from resources.geocoding.metric import distance_m
 
 _RELAXED = (0.6, 0.0)
