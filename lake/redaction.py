@@ -24,13 +24,17 @@ from lake.tables import (
     ALERTS,
     AUDIO_QUARANTINE,
     CALL_DUPLICATES,
+    CALL_INCIDENTS,
     ENTITIES,
     ENTITY_EXTRACTIONS,
+    INCIDENTS,
     LOCATIONS,
     NORMALIZED_AUDIO,
     RAW_CALLS,
     RAW_QUARANTINE,
     REDACTIONS,
+    TONE_SCANS,
+    TONES,
     TRANSCRIPT_CORRECTIONS,
     TRANSCRIPT_WORDS,
     TRANSCRIPTS,
@@ -40,8 +44,9 @@ from lake.tables import (
 # Every table with a call_uid column, downstream first: a failure part-way leaves the call's
 # raw row, so running the redaction again finds the call and finishes it.
 BY_CALL = (
-    ALERTS, LOCATIONS, ENTITY_EXTRACTIONS, ENTITIES, TRANSCRIPT_CORRECTIONS, TRANSCRIPT_WORDS, TRANSCRIPTS,
-    CALL_DUPLICATES, NORMALIZED_AUDIO, AUDIO_QUARANTINE, RAW_QUARANTINE, RAW_CALLS,
+    ALERTS, CALL_INCIDENTS, LOCATIONS, ENTITY_EXTRACTIONS, ENTITIES, TRANSCRIPT_CORRECTIONS,
+    TRANSCRIPT_WORDS, TRANSCRIPTS, TONES, TONE_SCANS, CALL_DUPLICATES, NORMALIZED_AUDIO,
+    AUDIO_QUARANTINE, RAW_QUARANTINE, RAW_CALLS,
 )
 _KEY_COLUMNS = {RAW_CALLS.name: "audio_key", NORMALIZED_AUDIO.name: "audio_key", ALERTS.name: "audio_key"}
 # landing and correction requests (pending or set aside) are named after their call
@@ -83,7 +88,9 @@ class Redaction:
 def _call_rows(location: LakeLocation, spec: TableSpec, call_uid: str) -> pa.Table:
     if not delta.exists(location, spec):
         return spec.empty()
-    wanted = [c for c in ("call_uid", "call_date", "audio_key", "alert_id") if c in spec.columns]
+    wanted = [
+        c for c in ("call_uid", "call_date", "audio_key", "alert_id", "incident_id") if c in spec.columns
+    ]
     # the dataset prunes files by their call_uid statistics: no full scan of a big table
     dataset = delta.open_table(location, spec).to_pyarrow_dataset()
     return dataset.to_table(columns=wanted, filter=pc.field("call_uid").cast(pa.string()) == call_uid)
@@ -114,8 +121,18 @@ def redact(location: LakeLocation, call_uid: str, requested_by: str, reason: str
         if n:
             done.rows_removed[ALERT_DELIVERIES.name] = n
             touched.append(ALERT_DELIVERIES)
+    # An incident's place, type and units were drawn partly from this call, so the whole
+    # incident goes, with its other calls' links (no link may point at a missing incident);
+    # the day's next incidents run groups the remaining calls again.
+    incident_ids = sorted(set(found[CALL_INCIDENTS.name].column("incident_id").to_pylist()))
+    if incident_ids:
+        for spec in (INCIDENTS, CALL_INCIDENTS):
+            n = delete_matching(location, spec, "incident_id", incident_ids)
+            if n:
+                done.rows_removed[spec.name] = n
+                touched.append(spec)
     for spec in BY_CALL:
-        if found[spec.name].num_rows:
+        if found[spec.name].num_rows and spec not in touched:
             done.rows_removed[spec.name] = delete_matching(location, spec, "call_uid", [call_uid])
             touched.append(spec)
     for key in sorted(keys):

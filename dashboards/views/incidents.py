@@ -118,6 +118,6 @@ for call in calls.itertuples(index=False):
                 st.caption("Heard: " + md(", ".join(heard)))
         with body:
             text = call.transcript if isinstance(call.transcript, str) else None
-            st.write(text if text else ("*(no speech)*" if text == "" else "*(not transcribed yet)*"))
+            st.markdown(md(text) if text else ("*(no speech)*" if text == "" else "*(not transcribed yet)*"))
             widgets.player(lake, call.audio_key)
             widgets.call_link(call.call_uid, call.call_date)
