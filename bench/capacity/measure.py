@@ -67,6 +67,7 @@ class Point:
     first_third_p50_s: float
     last_third_p50_s: float
     location_p50_s: float
+    location_p95_s: float
     load: str
 
     @property
@@ -94,7 +95,7 @@ def point(lane: str, rate: float, minutes: float, landed: dict[str, float], seen
         lane, rate, minutes, len(order), len(lags), len(loc),
         percentile(lags, 50) if lags else float("inf"), percentile(lags, 95) if lags else float("inf"),
         max(lags, default=float("inf")), p50(order[:third]), p50(order[-third:]),
-        percentile(loc, 50) if loc else float("inf"), load,
+        percentile(loc, 50) if loc else float("inf"), percentile(loc, 95) if loc else float("inf"), load,
     )  # fmt: skip
 
 
