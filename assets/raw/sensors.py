@@ -36,6 +36,10 @@ MAX_HANDED_CALLS = 500
 # Failed runs of the same calls before they are quarantined as retries_exhausted.
 MAX_INGEST_ATTEMPTS = int(os.environ.get("SCANLAKE_MAX_INGEST_ATTEMPTS", "5"))
 _LOST_AFTER_S = 600.0
+# _ONE_BATCH_IN_FLIGHT: a sensor requests no new batch while its last one is queued or
+# running. Live runs go one at a time and each costs ~5-15 s whatever its size, so a run per
+# tick (1-2 calls each) queued up without bound at 35 calls/min (bench/capacity); waiting
+# lets the next batch take everything that landed meanwhile.
 
 def _state(instance: dg.DagsterInstance, batch: Batch) -> BatchState:
     runs = instance.get_runs(filters=dg.RunsFilter(tags={BATCH_TAG: batch.batch_id}))
@@ -148,6 +152,11 @@ def trunk_recorder_sensor(
     for capture_dir in trunk_recorder.capture_dirs:
         cursor = IngestCursor.loads(cursors.get(capture_dir))
         _settle(context.instance, cursor, ordered=True)
+        if cursor.inflight:
+            # One batch in flight per source: calls landing meanwhile wait for the next
+            # batch, so batches grow with the backlog (see _ONE_BATCH_IN_FLIGHT).
+            cursors[capture_dir] = cursor.dumps()
+            continue
         after = cursor.requested
         found = trunk_recorder.scan(capture_dir, after)
         if found.deliveries or found.problems:
@@ -191,6 +200,8 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: LakeResource) -> d
     date. Calls leave the zone only when their run has committed them."""
     cursor = IngestCursor.loads(context.cursor)
     _settle(context.instance, cursor, ordered=False)
+    if cursor.inflight:
+        return dg.SensorResult(run_requests=[], cursor=cursor.dumps())  # _ONE_BATCH_IN_FLIGHT
     landing = LandingZone(lake.objects)
     busy = cursor.inflight_refs
     pending = landing.pending()

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.capacity import measure, traffic
-from bench.capacity.lanes import Lane, started
+from bench.capacity.lanes import Lane, first_on_cpu, started
 from bench.latency import calls as bench_calls
 
 
@@ -46,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
         "--burst", type=int, default=0,
         help="instead of rates: deliver this many calls at once and time the drain (a saturation estimate)",
     )
+    parser.add_argument(
+        "--autogroup-nice", type=int, default=-20,
+        help="nice of the benchmark's and its services' autogroups (the kernel schedules sessions "
+        "as groups, so other sessions' nice 19 does not yield to them); 0 = equal weight",
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the services it started
 
@@ -53,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         print(msg, flush=True)
 
     lane = Lane(args.lane, args.workers)
+    if not first_on_cpu("self", args.autogroup_nice):
+        say(f"could not set the autogroup nice to {args.autogroup_nice}: measuring at equal weight with other sessions")
     say(f"rendering {args.pool} calls of speech ...")
     pool = bench_calls.render(args.pool)
     gazetteer = _gazetteer(args.pool)
@@ -61,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     points: list[measure.Point] = []
     for rate in [float(r) for r in args.rates.split(",")]:
         load_before = _load()
-        with started(lane, gazetteer, args.sensor_interval_s) as running:
+        with started(lane, gazetteer, args.sensor_interval_s, nice=args.autogroup_nice) as running:
             say(f"[{lane.name}] {rate:g} calls/min for {args.minutes:g} min (load {load_before}); services in {running.root}")
             driver = traffic.Driver(running.capture, running.upload_url, running.upload_key, pool, args.upload_every)
             with measure.watching(running.root / "lake") as seen:
@@ -72,9 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                     time.sleep(1)
                 driver.landed.clear()
                 driver.drive(rate, args.minutes, say)
-                deadline = time.time() + args.drain_s
-                while time.time() < deadline and not set(driver.landed) <= set(seen.transcript):
-                    time.sleep(1)
+                _drain(driver.landed, seen, args.drain_s)
             p = measure.point(lane.name, rate, args.minutes, driver.landed, seen, f"{load_before} -> {_load()}")
             costs = measure.step_costs(running.root / "dagster_home")
         points.append(p)
@@ -83,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         if not p.flat:
             break
     say("\n| lane | rate (calls/min) | calls/day | minutes | delivered | transcribed | located | lag p50 s | p95 s | max s | "
-        "first/last third p50 s | location p50 s | flat | load 1/5/15 before -> after |")
-    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        "first/last third p50 s | location p50 s | location p95 s | flat | load 1/5/15 before -> after |")
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for p in points:
         say(_row(p))
     flat = [p for p in points if p.flat]
@@ -96,7 +101,7 @@ def _burst(lane: Lane, pool: list[bench_calls.BenchCall], gazetteer: Path, args:
     """Saturation: every call lands at once; the lane's throughput is calls over the time
     from the first landing to the last transcript (runs then carry large batches)."""
     load_before = _load()
-    with started(lane, gazetteer, args.sensor_interval_s) as running:
+    with started(lane, gazetteer, args.sensor_interval_s, nice=args.autogroup_nice) as running:
         driver = traffic.Driver(running.capture, running.upload_url, running.upload_key, pool, args.upload_every)
         with measure.watching(running.root / "lake") as seen:
             driver.deliver(10_000)
@@ -108,16 +113,30 @@ def _burst(lane: Lane, pool: list[bench_calls.BenchCall], gazetteer: Path, args:
             say(f"[{lane.name}] burst of {args.burst} calls (load {load_before}) ...")
             for i in range(args.burst):
                 driver.deliver(i)
-            deadline = time.time() + args.drain_s
-            while time.time() < deadline and not set(driver.landed) <= set(seen.transcript):
-                time.sleep(1)
+            _drain(driver.landed, seen, args.drain_s)
         costs = measure.step_costs(running.root / "dagster_home")
     done = [seen.transcript[u] for u in driver.landed if u in seen.transcript]
-    span = max(done) - min(driver.landed.values()) if done else float("inf")
+    first = min(driver.landed.values())
+    span = max(done) - first if done else float("inf")
     per_s = len(done) / span
-    say(f"| {lane.name} | burst | {args.burst} | {len(done)} | {span:.0f} | {per_s:.2f} | {int(per_s * 86400):,} | {load_before} -> {_load()} |")
+    placed = [seen.location[u] for u in driver.landed if u in seen.location]
+    loc_span = f"{max(placed) - first:.0f}" if placed else "-"
+    say("| lane | burst | transcribed | span s | calls/s | calls/day | located | span to last location s | load before -> after |")
+    say(f"| {lane.name} | {args.burst} | {len(done)} | {span:.0f} | {per_s:.2f} | {int(per_s * 86400):,} | "
+        f"{len(placed)} | {loc_span} | {load_before} -> {_load()} |")
     say(_costs(costs, len(done) + 1))
     return 0
+
+
+def _drain(landed: dict[str, float], seen: measure.Seen, drain_s: float, location_grace_s: float = 30) -> None:
+    """Wait for every call's transcript, then a little longer for the locations the same
+    runs write a few steps later (a call whose address is not placed must not hold it up)."""
+    deadline = time.time() + drain_s
+    while time.time() < deadline and not set(landed) <= set(seen.transcript):
+        time.sleep(1)
+    deadline = min(deadline, time.time() + location_grace_s)
+    while time.time() < deadline and not set(landed) <= set(seen.location):
+        time.sleep(1)
 
 
 def _gazetteer(n: int) -> Path:
@@ -129,7 +148,7 @@ def _gazetteer(n: int) -> Path:
 def _row(p: measure.Point) -> str:
     return (f"| {p.lane} | {p.rate_per_min:g} | {p.calls_per_day:,} | {p.minutes:g} | {p.delivered} | {p.transcribed} | "
             f"{p.located} | {p.p50_s:.1f} | {p.p95_s:.1f} | {p.max_s:.1f} | {p.first_third_p50_s:.1f} / "
-            f"{p.last_third_p50_s:.1f} | {p.location_p50_s:.1f} | {'yes' if p.flat else 'no'} | {p.load} |")
+            f"{p.last_third_p50_s:.1f} | {p.location_p50_s:.1f} | {p.location_p95_s:.1f} | {'yes' if p.flat else 'no'} | {p.load} |")
 
 
 def _costs(costs: dict[str, tuple[int, float]], calls: int) -> str:

@@ -67,6 +67,7 @@ class Point:
     first_third_p50_s: float
     last_third_p50_s: float
     location_p50_s: float
+    location_p95_s: float
     load: str
 
     @property
@@ -94,7 +95,7 @@ def point(lane: str, rate: float, minutes: float, landed: dict[str, float], seen
         lane, rate, minutes, len(order), len(lags), len(loc),
         percentile(lags, 50) if lags else float("inf"), percentile(lags, 95) if lags else float("inf"),
         max(lags, default=float("inf")), p50(order[:third]), p50(order[-third:]),
-        percentile(loc, 50) if loc else float("inf"), load,
+        percentile(loc, 50) if loc else float("inf"), percentile(loc, 95) if loc else float("inf"), load,
     )  # fmt: skip
 
 
@@ -115,3 +116,47 @@ def step_costs(home: Path) -> dict[str, tuple[int, float]]:
                     if event.step_key in started:
                         totals[event.step_key].append(entry.timestamp - started.pop(event.step_key))
     return {k: (len(v), sum(v)) for k, v in sorted(totals.items())}
+
+
+@dataclass(frozen=True)
+class LiveRun:
+    calls: int  # raw_calls' calls_inserted
+    start: float  # RUN_START
+    end: float  # RUN_SUCCESS / RUN_FAILURE
+    steps: dict[str, float]  # step key -> seconds
+    handoffs: list[float]  # Celery: "Submitting celery task" -> STEP_START, per step
+
+
+def live_runs(instance: dg.DagsterInstance) -> list[LiveRun]:
+    """The finished live runs of an instance, oldest first."""
+    kinds = dg.DagsterEventType
+    out = []
+    for run in instance.get_runs():
+        if run.job_name != "live":
+            continue
+        started: dict[str, float] = {}
+        steps: dict[str, float] = {}
+        submitted: dict[str, float] = {}
+        calls, start, end = None, None, None
+        for entry in instance.all_logs(run.run_id):
+            event = entry.dagster_event
+            if event is None:
+                continue
+            kind = event.event_type
+            if kind == kinds.RUN_START:
+                start = entry.timestamp
+            elif kind in (kinds.RUN_SUCCESS, kinds.RUN_FAILURE):
+                end = entry.timestamp
+            elif kind == kinds.STEP_START and event.step_key:
+                started[event.step_key] = entry.timestamp
+            elif kind in (kinds.STEP_SUCCESS, kinds.STEP_FAILURE) and event.step_key in started:
+                steps[event.step_key] = entry.timestamp - started[event.step_key]
+            elif kind == kinds.ENGINE_EVENT and event.step_key and "Submitting celery task" in (event.message or ""):
+                submitted[event.step_key] = entry.timestamp
+            elif kind == kinds.ASSET_MATERIALIZATION and event.asset_key and event.asset_key.path == ["raw_calls"]:
+                calls = event.event_specific_data.materialization.metadata["calls_inserted"].value
+        if calls is None or start is None or end is None:
+            continue
+        handoffs = [started[k] - t for k, t in submitted.items() if k in started]
+        out.append(LiveRun(int(calls), start, end, steps, handoffs))
+    return sorted(out, key=lambda r: r.start)

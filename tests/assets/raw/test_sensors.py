@@ -70,6 +70,35 @@ def test_landing_sensor_batches_pending_calls_and_skips_inflight(lake_resource):
         assert len(third.run_requests) == 1  # failed: eligible again
 
 
+def test_calls_that_land_while_a_batch_is_in_flight_go_in_one_next_batch(lake_resource, tmp_path):
+    """A run per tick would queue behind the live lane's one-at-a-time limit with a call or
+    two each (bench/capacity); waiting for the batch in flight lets the next one grow."""
+    landing = LandingZone(lake_resource.objects)
+    landing.put("upload", meta(601), wav_bytes(), "wav")
+    capture = tmp_path / "capture"
+    source = TrunkRecorderSource(capture_dirs=[str(capture)], settle_s=0)
+    _, first_call = write_call(capture, meta(611), wav_bytes(), "wav")
+    with dg.instance_for_test() as instance:
+        land = _tick(landing_sensor, instance, None, lake=lake_resource)
+        tr = _tick(trunk_recorder_sensor, instance, None, trunk_recorder=source)
+        assert len(land.run_requests) == len(tr.run_requests) == 1
+        later = [landing.put("upload", meta(602 + i, i), wav_bytes(), "wav") for i in range(2)]
+        later_calls = [write_call(capture, meta(612 + i, i), wav_bytes(), "wav")[1] for i in range(2)]
+        busy_land = _tick(landing_sensor, instance, land.cursor, lake=lake_resource)
+        busy_tr = _tick(trunk_recorder_sensor, instance, tr.cursor, trunk_recorder=source)
+        assert busy_land.run_requests == [] and busy_tr.run_requests == []  # first batches in flight
+        _make_run(instance, land.run_requests[0], dg.DagsterRunStatus.SUCCESS)
+        _make_run(instance, tr.run_requests[0], dg.DagsterRunStatus.SUCCESS)
+        next_land = _tick(landing_sensor, instance, busy_land.cursor, lake=lake_resource)
+        next_tr = _tick(trunk_recorder_sensor, instance, busy_tr.cursor, trunk_recorder=source)
+    [request] = next_land.run_requests
+    # both later calls in one batch (the first is still in the zone: the fake run stored nothing)
+    assert set(later) <= set(request.run_config["ops"]["raw_calls"]["config"]["landing_keys"])
+    [request] = next_tr.run_requests
+    [window] = request.run_config["ops"]["raw_calls"]["config"]["capture_windows"]
+    assert window["upto"] == max(p.stat().st_mtime_ns for p in later_calls)
+
+
 def _make_run(
     instance: dg.DagsterInstance, request: dg.RunRequest, status: dg.DagsterRunStatus
 ) -> None:
