@@ -39,7 +39,16 @@ _LOST_AFTER_S = 600.0
 # _ONE_BATCH_IN_FLIGHT: a sensor requests no new batch while its last one is queued or
 # running. Live runs go one at a time and each costs ~5-15 s whatever its size, so a run per
 # tick (1-2 calls each) queued up without bound at 35 calls/min (bench/capacity); waiting
-# lets the next batch take everything that landed meanwhile.
+# lets the next batch take everything that landed meanwhile. The wait is bounded: a run that
+# hangs, or was killed and is only found lost after _LOST_AFTER_S, holds the calls behind it
+# for HOLD_NEXT_BATCH_S at most, then batches flow again beside it.
+HOLD_NEXT_BATCH_S = float(os.environ.get("SCANLAKE_HOLD_NEXT_BATCH_S", "60"))
+
+
+def _holding(cursor: IngestCursor, now: float) -> bool:
+    """Whether a batch in flight is young enough to hold the next one back."""
+    return any(now - b.requested_at < HOLD_NEXT_BATCH_S for b in cursor.inflight)
+
 
 def _state(instance: dg.DagsterInstance, batch: Batch) -> BatchState:
     runs = instance.get_runs(filters=dg.RunsFilter(tags={BATCH_TAG: batch.batch_id}))
@@ -152,7 +161,7 @@ def trunk_recorder_sensor(
     for capture_dir in trunk_recorder.capture_dirs:
         cursor = IngestCursor.loads(cursors.get(capture_dir))
         _settle(context.instance, cursor, ordered=True)
-        if cursor.inflight:
+        if _holding(cursor, time.time()):
             # One batch in flight per source: calls landing meanwhile wait for the next
             # batch, so batches grow with the backlog (see _ONE_BATCH_IN_FLIGHT).
             cursors[capture_dir] = cursor.dumps()
@@ -200,7 +209,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, lake: LakeResource) -> d
     date. Calls leave the zone only when their run has committed them."""
     cursor = IngestCursor.loads(context.cursor)
     _settle(context.instance, cursor, ordered=False)
-    if cursor.inflight:
+    if _holding(cursor, time.time()):
         return dg.SensorResult(run_requests=[], cursor=cursor.dumps())  # _ONE_BATCH_IN_FLIGHT
     landing = LandingZone(lake.objects)
     busy = cursor.inflight_refs

@@ -112,3 +112,21 @@ def _make_run(
             DagsterEvent(DagsterEventType.RUN_SUCCESS.value, job_name=run.job_name),
             run_id=run.run_id,
         )
+
+
+def test_a_batch_in_flight_too_long_holds_nothing_back(lake_resource, monkeypatch):
+    """A run that hangs (or was killed, and is found lost only after ten minutes) must not
+    stop the calls behind it: past the hold, the next batch is requested beside it."""
+    import assets.raw.sensors as sensors
+
+    landing = LandingZone(lake_resource.objects)
+    landing.put("upload", meta(701), wav_bytes(), "wav")
+    with dg.instance_for_test() as instance:
+        first = _tick(landing_sensor, instance, None, lake=lake_resource)
+        assert len(first.run_requests) == 1
+        landing.put("upload", meta(702, 1), wav_bytes(), "wav")
+        held = _tick(landing_sensor, instance, first.cursor, lake=lake_resource)
+        assert held.run_requests == []  # young: it holds the next batch
+        monkeypatch.setattr(sensors, "HOLD_NEXT_BATCH_S", 0.0)
+        freed = _tick(landing_sensor, instance, held.cursor, lake=lake_resource)
+    assert len(freed.run_requests) == 1  # the hung batch no longer holds it
