@@ -7,9 +7,36 @@ still gets its materialization, logged as an event, never dropped: every write s
 the lineage, and a selection of the main table alone (``raw_calls``) stays valid.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import dagster as dg
+
+from assets.partitions import call_date_partitions
+from lake.tables import TableSpec
+
+
+def paired_specs(
+    layer: str,
+    main: TableSpec,
+    side: TableSpec,
+    deps: Sequence[str],
+    kinds: set[str],
+    side_deps: Sequence[str] | None = None,
+) -> list[dg.AssetSpec]:
+    """The asset specs of a step that writes ``main`` and, beside it, ``side`` (its
+    quarantine or record table), both in the layer's group and partitioned by call date.
+    ``main`` is described by the step's docstring, ``side`` by its table's description."""
+    common = {"group_name": layer, "tags": {"layer": layer}, "partitions_def": call_date_partitions}
+    return [
+        dg.AssetSpec(main.name, deps=list(deps), kinds=kinds, **common),
+        dg.AssetSpec(
+            side.name,
+            deps=list(deps if side_deps is None else side_deps),
+            kinds={"deltalake"},
+            description=side.description,
+            **common,
+        ),
+    ]
 
 
 def report(

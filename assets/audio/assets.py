@@ -13,8 +13,7 @@ from pydantic import Field
 from assets.audio import checks
 from assets.audio.normalize import PROCESSING_VERSION
 from assets.audio.partition import run_partition
-from assets.partitions import call_date_partitions
-from assets.results import report
+from assets.results import paired_specs, report
 from lake.tables import AUDIO_QUARANTINE, NORMALIZED_AUDIO, RAW_CALLS
 from resources.lake import LakeResource
 
@@ -29,25 +28,10 @@ class NormalizedAudioConfig(dg.Config):
     )
 
 
-_SPECS = [
-    dg.AssetSpec(
-        NORMALIZED_AUDIO.name,
-        deps=[RAW_CALLS.name],
-        group_name="audio",
-        kinds={"deltalake", "python"},
-        tags={"layer": "audio"},
-        partitions_def=call_date_partitions,
-    ),
-    dg.AssetSpec(
-        AUDIO_QUARANTINE.name,
-        deps=[RAW_CALLS.name],
-        group_name="audio",
-        kinds={"deltalake"},
-        tags={"layer": "audio"},
-        description=AUDIO_QUARANTINE.description,
-        partitions_def=call_date_partitions,
-    ),
-]
+_SPECS = paired_specs(
+    "audio", NORMALIZED_AUDIO, AUDIO_QUARANTINE, deps=[RAW_CALLS.name],
+    kinds={"deltalake", "python"},
+)
 
 
 @dg.multi_asset(specs=_SPECS, name="normalized_audio", can_subset=True)

@@ -15,7 +15,7 @@ from assets.entities.extract import extractor_for
 from assets.entities.partition import extract_partition, settings_for
 from assets.entities.pipeline import DEFAULT_MODEL, RadioSettings
 from assets.partitions import call_date_partitions
-from assets.results import report
+from assets.results import paired_specs, report
 from lake import delta
 from lake.effective import effective_transcripts
 from lake.location import LakeLocation
@@ -44,26 +44,11 @@ class EntitiesConfig(dg.Config):
         )
 
 
-_UPSTREAM = ["transcripts", "transcript_words", "transcript_corrections", "gazetteer"]
-_SPECS = [
-    dg.AssetSpec(
-        ENTITIES.name,
-        deps=_UPSTREAM,
-        group_name="entities",
-        kinds={"deltalake", "spacy"},
-        tags={"layer": "entities"},
-        partitions_def=call_date_partitions,
-    ),
-    dg.AssetSpec(
-        ENTITY_EXTRACTIONS.name,
-        deps=_UPSTREAM,
-        group_name="entities",
-        kinds={"deltalake"},
-        tags={"layer": "entities"},
-        description=ENTITY_EXTRACTIONS.description,
-        partitions_def=call_date_partitions,
-    ),
-]
+_SPECS = paired_specs(
+    "entities", ENTITIES, ENTITY_EXTRACTIONS,
+    deps=["transcripts", "transcript_words", "transcript_corrections", "gazetteer"],
+    kinds={"deltalake", "spacy"},
+)
 
 
 @dg.multi_asset(specs=_SPECS, name="entities", can_subset=True)

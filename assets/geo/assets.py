@@ -13,7 +13,7 @@ from assets.geo import quality
 from assets.geo.partition import geocode_partition, load_gazetteer
 from assets.geo.rows import JurisdictionPolygons
 from assets.partitions import call_date_partitions
-from assets.results import report
+from assets.results import paired_specs, report
 from lake import delta
 from lake.tables import GAZETTEER, GEOCODE_CACHE, LOCATIONS
 from resources.geocoding.resource import GeocoderResource
@@ -44,26 +44,12 @@ def gazetteer(
     )
 
 
-_SPECS = [
-    dg.AssetSpec(
-        LOCATIONS.name,
-        deps=["entities", "gazetteer"],
-        group_name="geo",
-        kinds={"deltalake", "python"},
-        tags={"layer": "geo"},
-        partitions_def=call_date_partitions,
-    ),
-    # Written through the geocoder resource while this step places the day's entities.
-    dg.AssetSpec(
-        GEOCODE_CACHE.name,
-        deps=["entities", "gazetteer"],
-        group_name="geo",
-        kinds={"deltalake"},
-        tags={"layer": "geo"},
-        description=GEOCODE_CACHE.description,
-        partitions_def=call_date_partitions,
-    ),
-]
+# geocode_cache is written through the geocoder resource while this step places the
+# day's entities.
+_SPECS = paired_specs(
+    "geo", LOCATIONS, GEOCODE_CACHE, deps=["entities", "gazetteer"],
+    kinds={"deltalake", "python"},
+)
 
 
 @dg.multi_asset(specs=_SPECS, name="locations", can_subset=True)

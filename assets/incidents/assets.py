@@ -13,32 +13,17 @@ import dagster as dg
 from assets.incidents import checks
 from assets.incidents.partition import LOOKBACK, group_partition
 from assets.partitions import call_date_partitions
-from assets.results import report
+from assets.results import paired_specs, report
 from lake.tables import CALL_INCIDENTS, INCIDENTS
 from resources.asr.resource import TranscriberResource
 from resources.lake import LakeResource
 
-_UPSTREAM = ["raw_calls", "transcripts", "transcript_corrections", "entities", "locations"]
-_SPECS = [
-    dg.AssetSpec(
-        INCIDENTS.name,
-        deps=_UPSTREAM,
-        group_name="incidents",
-        kinds={"deltalake", "python"},
-        tags={"layer": "incidents"},
-        partitions_def=call_date_partitions,
-    ),
-    # incident_links_one_to_one (on incidents) checks the two tables against each other.
-    dg.AssetSpec(
-        CALL_INCIDENTS.name,
-        deps=_UPSTREAM,
-        group_name="incidents",
-        kinds={"deltalake"},
-        tags={"layer": "incidents"},
-        description=CALL_INCIDENTS.description,
-        partitions_def=call_date_partitions,
-    ),
-]
+# incident_links_one_to_one (on incidents) checks the two tables against each other.
+_SPECS = paired_specs(
+    "incidents", INCIDENTS, CALL_INCIDENTS,
+    deps=["raw_calls", "transcripts", "transcript_corrections", "entities", "locations"],
+    kinds={"deltalake", "python"},
+)
 
 
 @dg.multi_asset(specs=_SPECS, name="incidents", can_subset=True)

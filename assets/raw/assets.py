@@ -10,11 +10,10 @@ from collections.abc import Iterator
 import dagster as dg
 import pyarrow as pa
 
-from assets.partitions import call_date_partitions
 from assets.raw import checks, sensors
 from assets.raw.ingest import ingest
 from assets.raw.validate import place
-from assets.results import report
+from assets.results import paired_specs, report
 from lake import delta
 from lake.tables import RAW_CALLS, RAW_QUARANTINE, REDACTIONS
 from resources.calls import CallDelivery, MalformedCall
@@ -69,26 +68,12 @@ class RawCallsConfig(dg.Config):
     retries_exhausted: str = ""
 
 
-_SPECS = [
-    dg.AssetSpec(
-        RAW_CALLS.name,
-        group_name="raw",
-        kinds={"deltalake", "python"},
-        tags={"layer": "raw"},
-        partitions_def=call_date_partitions,
-    ),
-    # The same step sorts each delivery into one table or the other; a re-delivery is
-    # quarantined as a duplicate by what raw_calls already holds, hence the edge.
-    dg.AssetSpec(
-        RAW_QUARANTINE.name,
-        deps=[RAW_CALLS.name],
-        group_name="raw",
-        kinds={"deltalake"},
-        tags={"layer": "raw"},
-        description=RAW_QUARANTINE.description,
-        partitions_def=call_date_partitions,
-    ),
-]
+# The same step sorts each delivery into one table or the other; a re-delivery is
+# quarantined as a duplicate by what raw_calls already holds, hence the edge.
+_SPECS = paired_specs(
+    "raw", RAW_CALLS, RAW_QUARANTINE, deps=[], kinds={"deltalake", "python"},
+    side_deps=[RAW_CALLS.name],
+)
 
 
 @dg.multi_asset(specs=_SPECS, name="raw_calls", can_subset=True)
