@@ -68,7 +68,8 @@ def test_incidents_page_shows_timeline_players_and_map(incident_env) -> None:
     tg = md("FD Dispatch (1001)")  # the talkgroup's name beside its id
     assert heads[0] == f"**+00:00** · {tg}" and heads[-1] == f"**+25:00** · {tg}"
     assert len(heads) == 5 and len(at.get("audio")) == 5
-    assert "Medic 4, respond to 1220 Oak Street, stand by for fire" in [m.value for m in at.markdown]
+    # shown as text: escaped like every label from a source
+    assert md("Medic 4, respond to 1220 Oak Street, stand by for fire") in [m.value for m in at.markdown]
     decks = [json.loads(d.proto.json) for d in at.get("deck_gl_json_chart")]
     assert decks and decks[0]["layers"][0]["data"][0]["lat"] == pytest.approx(40.0176)
 

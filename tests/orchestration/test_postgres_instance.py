@@ -42,4 +42,5 @@ def test_runs_and_events_are_stored_in_postgres(pg_url, monkeypatch, tmp_path, l
             "SELECT count(*) FROM event_logs WHERE run_id = %s AND dagster_event_type = %s",
             (run_id, "ASSET_MATERIALIZATION"),
         )
-        assert cur.fetchone() == (1,)
+        # raw_calls, and raw_quarantine that the same step writes (none quarantined here)
+        assert cur.fetchone() == (2,)
