@@ -31,13 +31,12 @@ WITH c AS (
     ORDER BY start_time DESC
     LIMIT $limit
 ), t AS (
-    SELECT call_uid, arg_max(model_id, transcribed_at) AS model_id,
-           arg_max(text, transcribed_at) AS transcript,
-           arg_max(confidence, transcribed_at) AS confidence,
-           arg_max(flags, transcribed_at) AS flags
+    -- one whole row per call, the newest; a tie on transcribed_at (two models of one batch)
+    -- goes to the model id, so the fields never mix rows and compaction changes nothing
+    SELECT call_uid, model_id, text AS transcript, confidence, flags
     FROM effective_transcripts
     WHERE call_date BETWEEN $d0 AND $d1 AND call_uid IN (SELECT call_uid FROM c)
-    GROUP BY call_uid
+    QUALIFY row_number() OVER (PARTITION BY call_uid ORDER BY transcribed_at DESC, model_id DESC) = 1
 ), i AS (
     SELECT call_uid, arg_min(coalesce(normalized, text), start_char) AS incident_type
     FROM entities
