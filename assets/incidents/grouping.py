@@ -19,6 +19,8 @@ Radio procedure fills in what the recognizer loses (round 4, bench/README.md):
   unit reporting a fire known only from that stand-by is on it;
 - a unit's first call after its dispatch answers it (whatever code was heard), and a
   unit claims a dispatch that said its number without its kind ("65, respond to");
+- a dispatcher sending units to another kind of call, or to a place unheard, gives them a
+  new assignment;
 - a commander's "all units clearing" names the units of its incident.
 
 A call that joins two incidents (it is at one's place and names the other's units, or is
@@ -219,6 +221,15 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
             # Units sent to a call whose place went unheard (misheard, or not geocoded),
             # while the incident they are on has a known place: a new assignment, since a
             # dispatcher sending them back to that incident would name its place.
+            joined = state.new(call)
+        elif (
+            call.dispatch
+            and call.units_by_ear
+            and by_unit
+            and call.incident_types
+            and not any(_compatible(state.types[g], call) for g in by_unit)
+        ):
+            # a dispatcher sending units to another kind of call: a new assignment
             joined = state.new(call)
         elif by_unit:
             # the incident most of its units are on; ties to the one on its agency's talkgroups

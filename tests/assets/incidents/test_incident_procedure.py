@@ -230,3 +230,24 @@ def test_incident_roll_call_is_a_unit_clearing_all() -> None:
     # refused: a dispatcher's words, and a unit clearing itself
     assert facts_of(["Dispatch"], text, heard).roll_call == frozenset()
     assert facts_of(["Engine 1"], "Engine 1, clearing, Engine 21", heard).roll_call == frozenset()
+
+
+# --- a dispatcher sending a unit to another kind of call ------------------------------
+
+
+def test_incident_dispatch_of_another_kind_is_a_new_assignment() -> None:
+    burglary = call("b1", 0, units=("Unit 35",), places=(OAK,), types=("BURGLARY",), sends=True, by_ear=True, agency="Police")  # fmt: skip
+    scene = call("b2", 5, units=("Unit 35",), stage="on_scene", agency="Police")
+    # "Unit 35, 10-50, rollover, MVA, Pine and Furs": its place not a street
+    crash = call("c1", 25, units=("Unit 35",), types=("MVA",), dispatch=True, by_ear=True, agency="Police")  # fmt: skip
+    there = call("c2", 30, units=("Unit 35",), stage="on_scene", agency="Police")
+    assert membership([burglary, scene, crash, there]) == {
+        "inc-b1": ["b1", "b2"],
+        "inc-c1": ["c1", "c2"],
+    }
+    # refused: the dispatcher speaking of the same kind of call, and the unit's own words
+    # (a unit naming another type is as often the recognizer's invention)
+    same = replace(crash, incident_types=("BURGLARY",))
+    own = replace(crash, units_by_ear=False, dispatch=False)
+    assert len(group([burglary, scene, same])) == 1
+    assert len(group([burglary, scene, own])) == 1
