@@ -10,6 +10,19 @@
   to the place of an incident that has cleared, opens an incident; a clear releases the
   unit; a unit's own status (radio check, out of service) joins none.
 
+Radio procedure fills in what the recognizer loses (round 4, bench/README.md):
+
+- a unit announcing a stop it makes itself, or en route again after it was on scene, has
+  a new incident, though its clear went unheard;
+- a dispatcher's second alarm answers the commander who just asked for one;
+- EMS sent to stand by for fire belongs to the fire dispatch paged with it, and a fire
+  unit reporting a fire known only from that stand-by is on it;
+- a unit's first call after its dispatch answers it (whatever code was heard), and a
+  unit claims a dispatch that said its number without its kind ("65, respond to");
+- a dispatcher sending units to another kind of call, or to a place unheard, gives them a
+  new assignment;
+- a commander's "all units clearing" names the units of its incident.
+
 A call that joins two incidents (it is at one's place and names the other's units, or is
 near two places) merges them. The result does not depend on the order calls are given in:
 they are sorted first. An incident's id comes from its earliest call, so re-running a day
@@ -20,13 +33,12 @@ earlier than every call of its incident.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from assets.incidents.places import same_place
 from assets.incidents.signals import STAGES, CallFacts, Place
-
-_EARTH_M = 6_371_008.8
+from assets.incidents.state import Groups
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,9 @@ class Rules:
     place_window_s: float = 45 * 60  # since the incident's last call
     place_radius_m: float = 150.0
     unit_window_s: float = 45 * 60  # since the unit was last heard on the incident
+    # a unit answers its dispatch, and a dispatcher a commander's call for more, within
+    # a minute or two; five leaves room for a busy channel
+    reply_window_s: float = 5 * 60
 
 
 @dataclass
@@ -78,123 +93,22 @@ def incident_id(first_call_uid: str) -> str:
     return f"inc-{first_call_uid}"
 
 
-def distance_m(a: Place, b: Place) -> float | None:
-    if None in (a.lat, a.lon, b.lat, b.lon):
-        return None
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)  # type: ignore[arg-type]
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)  # type: ignore[operator]
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_M * math.asin(min(1.0, math.sqrt(h)))
+# A crash with someone trapped is one incident: "wreck, possible entrapment" on one
+# dispatch talkgroup and "entrapment" alone on another name it as MVA and as RESCUE.
+_ONE_INCIDENT = {"RESCUE": {"MVA"}, "MVA": {"RESCUE"}}
 
 
-def same_place(a: Place, b: Place, radius_m: float) -> bool:
-    d = distance_m(a, b)
-    return a.key == b.key if d is None else d <= radius_m
-
-
-class _Groups:
-    """Union-find over incidents, with the state the rules read."""
-
-    def __init__(self) -> None:
-        self.members: dict[int, list[CallFacts]] = {}
-        self.parent: dict[int, int] = {}
-        self.types: dict[int, set[str]] = {}
-        self.owner: dict[str, tuple[int, dt.datetime]] = {}  # unit -> (group, last heard)
-        self.by_ear: set[str] = set()  # owned units known only from a dispatcher's words
-        self.active: list[int] = []  # groups a place can still join, oldest first
-
-    def find(self, g: int) -> int:
-        while self.parent[g] != g:
-            self.parent[g] = self.parent[self.parent[g]]
-            g = self.parent[g]
-        return g
-
-    def new(self, call: CallFacts) -> int:
-        g = len(self.parent)
-        self.parent[g], self.members[g], self.types[g] = g, [], set()
-        return self.add(g, call)
-
-    def add(self, g: int, call: CallFacts) -> int:
-        g = self.find(g)
-        if g not in self.active:
-            self.active.append(g)  # heard again: its place can be joined again
-        self.members[g].append(call)
-        self.types[g].update(call.incident_types)
-        for u in call.units:
-            if call.stage == "cleared":
-                self.owner.pop(u, None)
-            else:
-                self.owner[u] = (g, call.start_time)
-            if call.units_by_ear:
-                self.by_ear.add(u)
-            else:
-                self.by_ear.discard(u)
-        return g
-
-    def misheard_owner(self, unit: str, since: dt.datetime) -> int | None:
-        """The incident of a callsign a dispatcher was heard to send that is likely
-        ``unit`` misheard ("Medic 8" for Medic 87, "Unit 40" for Unit 14), claimed by
-        ``unit`` keying up (its tag, certain) while it is on no incident itself."""
-        near = [
-            (self.owner[k][1], k)
-            for k in self.by_ear
-            if k in self.owner and self.owner[k][1] >= since and _misheard_as(unit, k)
-        ]
-        if not near:
-            return None
-        _, key = max(near)  # the latest dispatch
-        g = self.owner.pop(key)[0]
-        self.by_ear.discard(key)
-        return self.find(g)
-
-    def merge(self, a: int, b: int) -> int:
-        a, b = self.find(a), self.find(b)
-        if a == b:
-            return a
-        keep, gone = min(a, b), max(a, b)
-        self.parent[gone] = keep
-        self.members[keep] = sorted(
-            self.members[keep] + self.members.pop(gone), key=lambda c: (c.start_time, c.call_uid)
-        )
-        self.types[keep] |= self.types.pop(gone)
-        return keep
-
-    def roots(self) -> list[int]:
-        return sorted(self.members)
-
-    def recent(self, since: dt.datetime) -> list[int]:
-        """Groups heard from since ``since``, oldest first; the others leave the active list
-        until a call joins them again (calls come in time order)."""
-        self.active = [
-            g for g in self.active if g in self.members and self.members[g][-1].start_time >= since
-        ]
-        return sorted(self.active)
+def _agree(types: set[str], said: set[str]) -> bool:
+    if not types or not said:
+        return True
+    return bool(types & (said | {t for s in said for t in _ONE_INCIDENT.get(s, ())}))
 
 
 def _compatible(types: set[str], call: CallFacts) -> bool:
-    return not types or not call.incident_types or bool(types & set(call.incident_types))
+    return _agree(types, set(call.incident_types))
 
 
-# "fourteen" and "forty" sound alike over a radio; so do the other teens and tens
-_TEEN_TY = {f"1{d}": f"{d}0" for d in "3456789"}
-
-
-def _misheard_as(unit: str, heard: str) -> bool:
-    """Whether the callsign ``heard`` is plausibly ``unit`` misheard: the same kind of unit,
-    and a number cut short ("Medic 8" for "Medic 87": "eighty-seven" split) or a teen heard
-    as a ten ("Unit 40" for "Unit 14")."""
-    kind, _, number = unit.rpartition(" ")
-    heard_kind, _, heard_number = heard.rpartition(" ")
-    if kind != heard_kind or number == heard_number:
-        return False
-    return (
-        number.startswith(heard_number)
-        or _TEEN_TY.get(number) == heard_number
-        or _TEEN_TY.get(heard_number) == number
-    )
-
-
-def _all_placed(state: _Groups, groups: list[int]) -> bool:
+def _all_placed(state: Groups, groups: list[int]) -> bool:
     return bool(groups) and all(any(c.places for c in state.members[state.find(g)]) for g in groups)
 
 
@@ -202,19 +116,64 @@ def _cleared(calls: list[CallFacts]) -> bool:
     return any(c.stage == "cleared" for c in calls)
 
 
+def _placed(state: Groups, g: int) -> bool:
+    return any(c.places for c in state.members[state.find(g)])
+
+
+def _standing_by_for(state: Groups, call: CallFacts, since: dt.datetime) -> int | None:
+    """For EMS sent to stand by for fire at no place matched: the latest fire dispatch
+    since ``since`` of a compatible type with no stand-by yet (EMS is paged with the fire
+    department's assignment), unless both places were heard (then they differ)."""
+    for g in reversed(state.heard_since(since)):
+        calls = state.members[g]
+        fire = any(c.agency == "Fire" and c.sends for c in calls)
+        if (
+            fire
+            and not any(c.stands_by for c in calls)
+            and _compatible(state.types[g], call)
+            and not (call.places and _placed(state, g))
+        ):
+            return g
+    return None
+
+
+def _awaiting_fire(state: Groups, call: CallFacts, since: dt.datetime) -> int | None:
+    """For a fire unit on no incident reporting one (a size-up) at no place heard: the
+    latest fire known only from EMS's stand-by since ``since`` (the fire department's own
+    dispatch went unheard, so its units have nothing else to follow)."""
+    if call.agency != "Fire" or call.units_by_ear or not call.incident_types or call.places:
+        return None
+    for g in reversed(state.heard_since(since)):
+        calls = state.members[g]
+        if (
+            all(c.agency != "Fire" for c in calls)
+            and any(c.stands_by for c in calls)
+            and _compatible(state.types[g], call)
+        ):
+            return g
+    return None
+
+
 def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
     """The incidents among ``calls``, each with its calls in time order; calls that belong
     to none (no place, type or busy unit; a unit's own status) are left out."""
     rules = rules or Rules()
-    state = _Groups()
+    state = Groups()
     for call in sorted(calls, key=lambda c: (c.start_time, c.call_uid)):
-        if call.admin:
-            continue
         t = call.start_time
+        replied = t - dt.timedelta(seconds=rules.reply_window_s)
+        placed_since = t - dt.timedelta(seconds=rules.place_window_s)
+        if call.admin:
+            if (g := state.replying(call, replied)) is not None:
+                state.add(g, call)
+            continue
+        if call.self_initiated or state.moving_on(call):
+            # a unit starting a stop of its own, or on its way to a new call, is done with
+            # whatever it was on, though its clear may have gone unheard
+            state.new(call)
+            continue
         at_place = []
-        for g in (
-            state.recent(t - dt.timedelta(seconds=rules.place_window_s)) if call.places else ()
-        ):
+        for g in state.recent(placed_since) if call.places else ():
             if not _compatible(state.types[g], call):
                 continue
             if call.dispatch and _cleared(state.members[g]):
@@ -228,24 +187,50 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
             owned = state.owner.get(u)
             if owned and owned[1] >= since:
                 by_unit.append(state.find(owned[0]))
-            elif not call.units_by_ear and (g := state.misheard_owner(u, since)) is not None:
+            elif not call.units_by_ear and (
+                (g := state.misheard_owner(u, since)) is not None
+                or (g := state.unnamed_dispatch(u, replied)) is not None
+            ):
                 by_unit.append(g)
+        more_for = None if at_place else state.answering(call, replied)
+        standby_for = (
+            _standing_by_for(state, call, replied) if call.stands_by and not at_place else None
+        )
+        fire_for = None if at_place or by_unit else _awaiting_fire(state, call, placed_since)
         if at_place:
             g = at_place[0]
             for other in at_place[1:]:
                 g = state.merge(g, other)
             for other in by_unit:
                 # an incident known only by its units, now heard at this place: one incident
-                if not any(c.places for c in state.members[state.find(other)]):
+                if not _placed(state, other):
                     g = state.merge(g, other)
-            state.add(g, call)
+            joined = state.add(g, call)
+        elif more_for is not None:
+            # whatever callsigns were heard in it; those of units busy on another incident
+            # were misheard, since an alarm sends units that are free
+            busy = {u for u in call.units if (o := state.owner.get(u)) and o[1] >= since}
+            joined = state.add(more_for, call, call.units - busy)
+        elif standby_for is not None:
+            joined = state.add(standby_for, call)
+        elif fire_for is not None:
+            joined = state.add(fire_for, call)
         elif call.places and (call.dispatch or call.incident_types):
-            state.new(call)  # units sent to a new place are reassigned to it
+            joined = state.new(call)  # units sent to a new place are reassigned to it
         elif call.sends and call.incident_types and _all_placed(state, by_unit):
             # Units sent to a call whose place went unheard (misheard, or not geocoded),
             # while the incident they are on has a known place: a new assignment, since a
             # dispatcher sending them back to that incident would name its place.
-            state.new(call)
+            joined = state.new(call)
+        elif (
+            call.dispatch
+            and call.units_by_ear
+            and by_unit
+            and call.incident_types
+            and not any(_compatible(state.types[g], call) for g in by_unit)
+        ):
+            # a dispatcher sending units to another kind of call: a new assignment
+            joined = state.new(call)
         elif by_unit:
             # the incident most of its units are on; ties to the one on its agency's talkgroups
             counts = Counter(by_unit)
@@ -254,9 +239,27 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
                 counts,
                 key=lambda g: (counts[g], agency[g], state.members[g][-1].start_time),
             )
-            state.add(best, call)
-        elif call.incident_types or call.places:
-            state.new(call)
+            joined = state.add(best, call)
+        elif call.incident_types or call.places or call.asks_more:
+            # a commander calling for more is on an incident, if one we did not hear begin
+            joined = state.new(call)
+        elif call.sends and call.units - call.weak_units:
+            joined = state.new(call)  # units sent somewhere unheard: a new assignment all the same
+        else:
+            continue
+        for u in sorted(call.roll_call):
+            # the units a commander releases were on its incident: where one of them was
+            # followed to an incident of no known place, that was this one
+            owned = state.owner.get(u)
+            if not owned or owned[1] < since:
+                continue
+            other, joined = state.find(owned[0]), state.find(joined)
+            if (
+                other != joined
+                and not (_placed(state, other) and _placed(state, joined))
+                and _agree(state.types[joined], state.types[other])
+            ):
+                joined = state.merge(joined, other)
     out = []
     for g in state.roots():
         members = state.members[g]

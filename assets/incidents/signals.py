@@ -1,5 +1,7 @@
 """What one call tells the grouping: its units, places, incident types, and how far along the
-dispatch -> en route -> on scene -> clear sequence it speaks.
+dispatch -> en route -> on scene -> clear sequence it speaks, and the procedure words that
+tie calls together (a stop a unit starts itself, a call for a second alarm and the alarm
+sent, EMS standing by for fire, a commander's roll call of the units it clears).
 
 Pure: plain rows in (as ``lake`` reads them, or as a benchmark builds them), ``CallFacts``
 out. The stage comes from the 10-codes the entity layer found and from a few status
@@ -41,8 +43,18 @@ _RESPOND = re.compile(r"\b(respond|second alarm|stand ?by for)\b", re.I)
 # a dispatcher sending units to a (new) call; "second alarm" adds units to one already going
 _SENDS = re.compile(r"\brespond(ing)? to\b", re.I)
 _MORE = re.compile(r"\bsecond alarm\b", re.I)
+# EMS sent to wait at a fire: paged with the fire department's assignment
+_STAND_BY = re.compile(r"\bstand ?by for fire\b", re.I)
+# a commander releasing the units of an incident, naming them
+_ROLL_CALL = re.compile(r"\bunits?,? clear(ing)?\b", re.I)  # "all" often goes unheard ("Oil Unit")
 _ADMIN_PHRASES = re.compile(r"\b(radio check|loud and clear|out of service)\b", re.I)
+# A stop a unit makes on its own (no dispatcher sent it): it is always a new incident. The
+# phrase is read from the text as well as from the entity layer's types, since the
+# recognizer's "14,traffic stop" (no space) can hide it from the extractor.
+_SELF_INITIATED = re.compile(r"\b(traffic|vehicle) stop\b", re.I)
+_SELF_INITIATED_TYPES = frozenset({"TRAFFIC_STOP"})
 _CALLSIGN = re.compile(r"^[A-Za-z]+ \d{1,4}$")
+_NUMBER = re.compile(r"(?<![\w-])\d{1,3}(?![\w-])")
 # A callsign the recognizer was this unsure of (the entity layer's confidence: the rule's
 # prior times the mean word probability) joins no incident it is already on: below it, on
 # the development seed, most callsigns heard were wrong (a prompt's unit echoed into noise,
@@ -79,6 +91,16 @@ class CallFacts:
     dispatch: bool = False  # it sends units somewhere
     sends: bool = False  # "respond to" (not "second alarm"): a dispatcher's new assignment
     admin: bool = False  # a unit's own status (radio check, out of service): no incident
+    self_initiated: bool = False  # a unit announcing a stop it makes on its own
+    asks_more: bool = False  # a unit (the incident commander) asking for a second alarm
+    sends_more: bool = False  # a dispatcher sending the second alarm's units
+    # numbers a dispatcher said before "respond" that are no callsign heard: a callsign
+    # whose kind went unheard ("65, respond to" for "Engine 65, respond to")
+    bare_numbers: frozenset[str] = frozenset()
+    stands_by: bool = False  # EMS sent to stand by for fire
+    # callsigns (heard with confidence) a unit named as it cleared all units of its
+    # incident: "all units clearing the scene, Engine 1, Engine 3, ..."
+    roll_call: frozenset[str] = frozenset()
 
 
 def stage_of(codes: Iterable[str], text: str) -> str | None:
@@ -142,6 +164,13 @@ def call_facts(
             types = [t for t in types if t != "ALARM"]  # "a second alarm" is no alarm call
         stage = stage_of(codes, text)
         incident_said = bool(places or types)
+        more = bool(_MORE.search(text))
+        said_to = _RESPOND.search(text)
+        bare: set[str] = set()
+        if said_to and not tags:
+            bare = set(_NUMBER.findall(text[: said_to.start()])) - {
+                u.rpartition(" ")[2] for u in heard if u
+            }
         out.append(
             CallFacts(
                 call_uid=uid,
@@ -155,10 +184,21 @@ def call_facts(
                 places=tuple(dict.fromkeys(places)),
                 incident_types=tuple(dict.fromkeys(types)),
                 stage=stage,
-                dispatch=bool(_RESPOND.search(text)) or (incident_said and stage is None),
-                sends=bool(_SENDS.search(text)) and not _MORE.search(text),
+                dispatch=bool(said_to) or (incident_said and stage is None),
+                sends=bool(_SENDS.search(text)) and not more,
                 admin=not incident_said
                 and (bool(_ADMIN_PHRASES.search(text)) or bool(set(codes) & _ADMIN_CODES)),
+                self_initiated=bool(tags)
+                and (
+                    bool(_SELF_INITIATED_TYPES & set(types)) or bool(_SELF_INITIATED.search(text))
+                ),
+                asks_more=more and bool(tags),
+                sends_more=more and not tags,
+                bare_numbers=frozenset(bare),
+                stands_by=bool(_STAND_BY.search(text)),
+                roll_call=frozenset(u for u in sure - tags if u)
+                if tags and _ROLL_CALL.search(text)
+                else frozenset(),
             )
         )
     return out

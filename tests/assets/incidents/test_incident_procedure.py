@@ -1,0 +1,253 @@
+"""Radio procedure in the grouping rules (round 4): what a dispatcher and units say next
+lets the grouping recover what the recognizer lost (a clear, a callsign, a place) and
+refuse what it made up. Each rule with cases it must match and cases it must refuse; the
+rules were found on the ASR path of development seeds 107, 108 and 111 (bench/README.md)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assets.incidents.grouping import group
+from assets.incidents.places import same_place
+from assets.incidents.signals import Place
+from tests.assets.incidents.test_incident_asr import facts_of
+from tests.assets.incidents.test_incident_grouping import FIFTH, OAK, call, membership
+
+MAPLE = Place("JEFFERSON ST & OAK ST", 40.01762, -105.27975)  # at OAK's corner
+
+
+# --- a stop a unit makes itself, or en route again: a new incident -------------------
+
+
+def test_incident_self_initiated_stop_starts_a_new_incident() -> None:
+    sent = call("w1", 0, units=("Unit 35",), places=(OAK,), types=("WELFARE_CHECK",), sends=True, by_ear=True, agency="Police")  # fmt: skip
+    scene = call("w2", 8, units=("Unit 35",), stage="on_scene", agency="Police")
+    # its clear went unheard; then it announces a traffic stop, its place lost
+    stop = replace(call("s1", 14, units=("Unit 35",), types=("TRAFFIC_STOP",), agency="Police"), self_initiated=True)  # fmt: skip
+    plate = call("s2", 15, units=("Unit 35",), by_ear=True, agency="Police")
+    clear = call("s3", 22, units=("Unit 35",), stage="cleared", agency="Police")
+    assert membership([sent, scene, stop, plate, clear]) == {
+        "inc-w1": ["w1", "w2"],
+        "inc-s1": ["s1", "s2", "s3"],
+    }
+    # refused: a call of the unit that starts nothing stays on its incident
+    status = call("w3", 14, units=("Unit 35",), types=("WELFARE_CHECK",), agency="Police")
+    assert membership([sent, scene, status]) == {"inc-w1": ["w1", "w2", "w3"]}
+
+
+def test_incident_self_initiated_is_a_unit_saying_so() -> None:
+    # the recognizer's "14,traffic stop" hides the phrase from the extractor, not the text
+    assert facts_of(["Unit 14", "Dispatch"], "Unit 14,traffic stop, second and bridge", []).self_initiated  # fmt: skip
+    assert facts_of(["Car 58"], "Car 58, vehicle stop", [], ("TRAFFIC_STOP",)).self_initiated
+    # refused: a dispatcher speaking of one, and a unit saying anything else
+    assert not facts_of(["Dispatch"], "Car 58, traffic stop, 10-4", [("Car 58", 0.9)]).self_initiated  # fmt: skip
+    assert not facts_of(["Car 58"], "Car 58, on scene", []).self_initiated
+
+
+def test_incident_en_route_after_on_scene_is_a_new_assignment() -> None:
+    sent = call("m1", 0, units=("Medic 11",), places=(OAK,), types=("MEDICAL",), sends=True, by_ear=True, agency="EMS")  # fmt: skip
+    early = call("m2", 1, units=("Medic 11",), stage="en_route", agency="EMS")
+    scene = call("m3", 7, units=("Medic 11",), stage="on_scene", agency="EMS")
+    # its next dispatch was garbled; it goes en route again, then transports
+    again = call("n1", 21, units=("Medic 11",), stage="en_route", agency="EMS")
+    later = call("n2", 40, units=("Medic 11",), agency="EMS")
+    assert membership([sent, early, scene, again, later]) == {
+        "inc-m1": ["m1", "m2", "m3"],
+        "inc-n1": ["n1", "n2"],
+    }
+    # refused: en route before it said it was on scene is the same assignment
+    again_early = call("m4", 2, units=("Medic 11",), stage="en_route", agency="EMS")
+    assert membership([sent, early, again_early]) == {"inc-m1": ["m1", "m2", "m4"]}
+
+
+# --- the second alarm answers the commander who asked for it --------------------------
+
+
+def test_incident_second_alarm_answers_the_commander_who_asked() -> None:
+    a = call("a1", 0, units=("Battalion 2", "Engine 61"), places=(OAK,), types=("STRUCTURE_FIRE",), sends=True, by_ear=True)  # fmt: skip
+    b = call("b1", 2, units=("Battalion 79", "Engine 76"), places=(FIFTH,), types=("STRUCTURE_FIRE",), sends=True, by_ear=True)  # fmt: skip
+    ask = replace(call("b2", 10, units=("Battalion 79",), stage="on_scene"), asks_more=True)
+    # "Engine 7, Battalion 2, second alarm": Engine 77 heard short, "Battalion 2" made up
+    alarm = replace(call("b3", 10.5, units=("Engine 7", "Battalion 2"), dispatch=True, by_ear=True), sends_more=True)  # fmt: skip
+    control = call("a2", 12, units=("Battalion 2",))  # still on its own fire
+    assert membership([a, b, ask, alarm, control]) == {
+        "inc-a1": ["a1", "a2"],
+        "inc-b1": ["b1", "b2", "b3"],
+    }
+    # refused: an alarm sent long after the call for more is matched by its units
+    late = replace(alarm, start_time=alarm.start_time.replace(minute=25))
+    assert membership([a, b, ask, late]) == {"inc-a1": ["a1", "b3"], "inc-b1": ["b1", "b2"]}
+
+
+def test_incident_second_alarm_asked_and_sent() -> None:
+    ask = facts_of(["Battalion 1"], "Battalion 1 to dispatch, give me a second alarm", [])
+    sent = facts_of(["Dispatch"], "Engine 21, Rescue 5, second alarm, respond to", [("Engine 21", 0.9)])  # fmt: skip
+    assert ask.asks_more and not ask.sends_more
+    assert sent.sends_more and not sent.asks_more and not sent.sends
+
+
+def test_incident_commander_asking_for_more_is_on_an_incident() -> None:
+    # its first alarm went unheard: the call for more and the alarm still make one
+    ask = replace(call("b2", 10, units=("Battalion 1",), stage="on_scene"), asks_more=True)
+    alarm = replace(call("b3", 10.5, units=("Engine 21",), dispatch=True, by_ear=True), sends_more=True)  # fmt: skip
+    assert membership([ask, alarm]) == {"inc-b2": ["b2", "b3"]}
+    # refused: a unit's bare status on no incident is still none
+    assert membership([call("x1", 10, units=("Battalion 1",), stage="on_scene")]) == {}
+
+
+# --- places: one name, one mile, or near and named alike -------------------------------
+
+
+def test_incident_highway_mile_is_the_place() -> None:
+    assert same_place(Place("HWY-40 MILE 156"), Place("AL-14 MILE 156"), 150)  # road misheard
+    assert same_place(Place("MILE 185"), Place("I-65 MILE 185"), 150)  # road unheard
+    assert not same_place(Place("I-65 MILE 185"), Place("I-65 MILE 186"), 150)
+    assert not same_place(Place("I-65 MILE 185"), Place("185 OAK ST", 40.0, -105.0), 150)
+    crash = call("c1", 0, units=("Unit 35",), places=(Place("HWY-40 MILE 156"),), types=("MVA",), by_ear=True, agency="Police")  # fmt: skip
+    ems = call("c2", 1, units=("Medic 88",), places=(Place("AL-14 MILE 156"),), sends=True, by_ear=True, agency="EMS")  # fmt: skip
+    assert membership([crash, ems]) == {"inc-c1": ["c1", "c2"]}
+
+
+def test_incident_near_places_named_apart_are_two() -> None:
+    assert same_place(OAK, Place("1224 OAK ST", 40.01765, -105.2796), 150)  # one digit
+    assert same_place(FIFTH, Place("WASHINGTON ST & 5TH ST", 40.0129, -105.2712), 150)
+    assert not same_place(OAK, MAPLE, 150)  # an address and an intersection
+    assert not same_place(OAK, Place("1220 ELM ST", 40.01761, -105.27972), 150)  # two streets
+    assert not same_place(OAK, Place("1303 OAK ST", 40.01763, -105.27971), 150)  # two numbers
+    fire = call("f1", 0, units=("Engine 61",), places=(MAPLE,), types=("VEHICLE_FIRE",), sends=True, by_ear=True)  # fmt: skip
+    burglary = call("p1", 1, units=("Unit 65",), places=(OAK,), sends=True, by_ear=True, agency="Police")  # fmt: skip
+    assert membership([fire, burglary]) == {"inc-f1": ["f1"], "inc-p1": ["p1"]}
+
+
+def test_incident_rescue_at_a_crash_is_the_crash() -> None:
+    crash = call("c1", 0, units=("Unit 14",), places=(FIFTH,), types=("MVA",), by_ear=True, agency="Police")  # fmt: skip
+    trapped = call("c2", 1, units=("Medic 6",), places=(FIFTH,), types=("RESCUE",), sends=True, by_ear=True, agency="EMS")  # fmt: skip
+    assert membership([crash, trapped]) == {"inc-c1": ["c1", "c2"]}
+    # refused: a rescue is no fire
+    fire = replace(crash, incident_types=("STRUCTURE_FIRE",))
+    assert len(group([fire, trapped])) == 2
+
+
+# --- a unit's answer to its dispatch --------------------------------------------------
+
+
+def test_incident_first_reply_after_dispatch_answers_it() -> None:
+    sent = call("m1", 0, units=("Medic 61",), places=(OAK,), types=("UNCONSCIOUS",), sends=True, by_ear=True, agency="EMS")  # fmt: skip
+    # "Medic 61, 10-7-6": 10-76 heard as 10-7 (out of service)
+    reply = call("m2", 0.5, units=("Medic 61",), admin=True, agency="EMS")
+    assert membership([sent, reply]) == {"inc-m1": ["m1", "m2"]}
+    # refused: a status long after the dispatch, or after the unit has spoken, is its own
+    late = call("m3", 12, units=("Medic 61",), admin=True, agency="EMS")
+    assert membership([sent, late]) == {"inc-m1": ["m1"]}
+    spoke = call("m4", 0.2, units=("Medic 61",), stage="en_route", agency="EMS")
+    assert membership([sent, spoke, reply]) == {"inc-m1": ["m1", "m4"]}
+
+
+def test_incident_dispatch_of_a_number_is_claimed_by_its_unit() -> None:
+    # "65, respond to 202 4th Street": the callsign's kind went unheard
+    sent = replace(call("e1", 0, places=(OAK,), types=("BRUSH_FIRE",), sends=True), bare_numbers=frozenset({"65"}))  # fmt: skip
+    ack = call("e2", 1, units=("Engine 65",), stage="en_route")
+    scene = call("e3", 6, units=("Engine 65",), stage="on_scene")
+    assert membership([sent, ack, scene]) == {"inc-e1": ["e1", "e2", "e3"]}
+    # refused: another number, or a unit keying up long after
+    other = call("e4", 1, units=("Engine 66",), stage="en_route")
+    late = call("e5", 20, units=("Engine 65",), stage="en_route")
+    assert membership([sent, other]) == {"inc-e1": ["e1"]}
+    assert membership([sent, late]) == {"inc-e1": ["e1"]}
+
+
+def test_incident_bare_numbers_are_the_ones_before_respond() -> None:
+    lost = facts_of(["Dispatch"], "65, Respond to 2-024th Street for a reported brush fire.", [])
+    assert lost.bare_numbers == {"65"}
+    # refused: a number of a callsign heard, numbers after "respond", a unit's own call
+    heard = facts_of(["Dispatch"], "Engine 12, respond to 220 4th Street", [("Engine 12", 0.9)])
+    assert heard.bare_numbers == frozenset()
+    assert facts_of(["Engine 65"], "65, respond to", []).bare_numbers == frozenset()
+
+
+def test_incident_units_sent_where_unheard_have_a_new_incident() -> None:
+    # "Medic 68, respond to 978, 10-3, 6-person": neither place nor type heard
+    sent = call("m1", 0, units=("Medic 68",), sends=True, by_ear=True, agency="EMS")
+    scene = call("m2", 9, units=("Medic 68",), stage="on_scene", agency="EMS")
+    assert membership([sent, scene]) == {"inc-m1": ["m1", "m2"]}
+    # refused: a callsign heard below the confidence floor sends no one
+    weak = replace(sent, weak_units=frozenset({"Medic 68"}))
+    assert membership([weak, scene]) == {}
+
+
+# --- EMS standing by for fire ---------------------------------------------------------
+
+
+def test_incident_stand_by_goes_with_the_fire_dispatch() -> None:
+    # "312 Whirl Street" and "312 World Street": neither place heard
+    fire = call("f1", 0, units=("Engine 70", "Battalion 72"), types=("STRUCTURE_FIRE",), sends=True, by_ear=True)  # fmt: skip
+    standby = replace(call("f2", 0.5, units=("Medic 73",), types=("STRUCTURE_FIRE",), sends=True, by_ear=True, agency="EMS"), stands_by=True)  # fmt: skip
+    assert membership([fire, standby]) == {"inc-f1": ["f1", "f2"]}
+    # refused: a fire that has its stand-by already, or one at another place heard
+    second = replace(standby, call_uid="f3", units=frozenset({"Medic 9"}))
+    assert len(group([fire, standby, second])) == 2
+    placed_fire, placed_standby = replace(fire, places=(OAK,)), replace(standby, places=(FIFTH,))
+    assert len(group([placed_fire, placed_standby])) == 2
+
+
+def test_incident_fire_unit_joins_a_fire_known_from_its_stand_by() -> None:
+    # the fire dispatch was heard as "7,"; EMS's stand-by was heard
+    standby = replace(call("f1", 0, units=("Medic 1",), places=(OAK,), types=("STRUCTURE_FIRE",), sends=True, by_ear=True, agency="EMS"), stands_by=True)  # fmt: skip
+    size_up = call("f2", 5, units=("Engine 1",), stage="on_scene", types=("STRUCTURE_FIRE",))
+    assert membership([standby, size_up]) == {"inc-f1": ["f1", "f2"]}
+    # refused: an EMS unit, another kind of fire, or a fire that has its fire units
+    medic = call("x1", 5, units=("Medic 9",), stage="on_scene", types=("STRUCTURE_FIRE",), agency="EMS")  # fmt: skip
+    car = call("x2", 5, units=("Engine 1",), stage="on_scene", types=("VEHICLE_FIRE",))
+    assert len(group([standby, medic])) == 2 and len(group([standby, car])) == 2
+    fire = call("f0", 0, units=("Engine 3",), places=(OAK,), types=("STRUCTURE_FIRE",), sends=True, by_ear=True)  # fmt: skip
+    assert len(group([fire, standby, size_up])) == 2
+
+
+def test_incident_stand_by_is_said() -> None:
+    said = facts_of(["Dispatch"], "Medic 1, respond to 324 Poplar Street, standby for fire", [])
+    assert said.stands_by
+    assert not facts_of(["Dispatch"], "Medic 1, respond to 324 Poplar Street", []).stands_by
+
+
+# --- the commander's roll call as it clears -------------------------------------------
+
+
+def test_incident_roll_call_names_the_units_of_its_incident() -> None:
+    standby = call("f1", 0, units=("Medic 1",), places=(OAK,), types=("STRUCTURE_FIRE",), sends=True, by_ear=True, agency="EMS")  # fmt: skip
+    engine = call("f2", 5, units=("Engine 1", "Medic 1"), stage="on_scene")
+    ask = replace(call("g1", 8, units=("Battalion 1",), stage="on_scene"), asks_more=True)
+    clear = replace(call("g2", 40, units=("Battalion 1",), stage="cleared"), roll_call=frozenset({"Engine 1"}))  # fmt: skip
+    assert membership([standby, engine, ask, clear]) == {"inc-f1": ["f1", "f2", "g1", "g2"]}
+    # refused: two incidents each at a place heard stay two, whatever is named
+    placed = replace(ask, places=(FIFTH,))
+    assert len(group([standby, engine, placed, clear])) == 2
+
+
+def test_incident_roll_call_is_a_unit_clearing_all() -> None:
+    heard = [("Engine 1", 0.9), ("Engine 21", 0.8), ("Rescue 518", 0.1)]
+    text = "Battalion 1, Oil Unit, clearing the scene, Engine 1, Engine 21, Rescue 518"
+    assert facts_of(["Battalion 1"], text, heard).roll_call == {"Engine 1", "Engine 21"}
+    # refused: a dispatcher's words, and a unit clearing itself
+    assert facts_of(["Dispatch"], text, heard).roll_call == frozenset()
+    assert facts_of(["Engine 1"], "Engine 1, clearing, Engine 21", heard).roll_call == frozenset()
+
+
+# --- a dispatcher sending a unit to another kind of call ------------------------------
+
+
+def test_incident_dispatch_of_another_kind_is_a_new_assignment() -> None:
+    burglary = call("b1", 0, units=("Unit 35",), places=(OAK,), types=("BURGLARY",), sends=True, by_ear=True, agency="Police")  # fmt: skip
+    scene = call("b2", 5, units=("Unit 35",), stage="on_scene", agency="Police")
+    # "Unit 35, 10-50, rollover, MVA, Pine and Furs": its place not a street
+    crash = call("c1", 25, units=("Unit 35",), types=("MVA",), dispatch=True, by_ear=True, agency="Police")  # fmt: skip
+    there = call("c2", 30, units=("Unit 35",), stage="on_scene", agency="Police")
+    assert membership([burglary, scene, crash, there]) == {
+        "inc-b1": ["b1", "b2"],
+        "inc-c1": ["c1", "c2"],
+    }
+    # refused: the dispatcher speaking of the same kind of call, and the unit's own words
+    # (a unit naming another type is as often the recognizer's invention)
+    same = replace(crash, incident_types=("BURGLARY",))
+    own = replace(crash, units_by_ear=False, dispatch=False)
+    assert len(group([burglary, scene, same])) == 1
+    assert len(group([burglary, scene, own])) == 1
