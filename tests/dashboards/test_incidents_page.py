@@ -62,7 +62,8 @@ def test_incidents_page_shows_timeline_players_and_map(incident_env) -> None:
     assert metric(at, "Incidents") == "2" and metric(at, "Calls") == "7"
     # the most recently active incident first: the fire, cleared at +25 min
     assert at.selectbox(key="inc_pick").value == f"inc-{incident_env['f1']}"
-    assert any("STRUCTURE_FIRE at 1220 OAK STREET" in s.value for s in at.subheader)
+    # the heading is Markdown: the incident's type and place are escaped there
+    assert any(md("STRUCTURE_FIRE at 1220 OAK STREET") in s.value for s in at.subheader)
     assert any(":green-badge[cleared]" in m.value for m in at.markdown)
     heads = [m.value for m in at.markdown if m.value.startswith("**+")]
     tg = md("FD Dispatch (1001)")  # the talkgroup's name beside its id
