@@ -52,6 +52,7 @@ def _days(notifier: NotifierResource, day: dt.date | None = None) -> set[dt.date
     group_name="alerts",
     partitions_def=call_date_partitions,
     deps=[
+        "call_duplicates",
         "transcripts",
         "transcript_words",
         "transcript_corrections",
@@ -74,8 +75,9 @@ def alerts(
     times, the call, the location and the subscribed channels; and incident rules: each
     new incident of a rule's types inside its geofence, once. Rules come from the alerts
     YAML (``SCANLAKE_ALERTS_CONFIG``). Keyed by (call, group), so re-runs never duplicate.
-    A keyword alert that an editor's correction of its call no longer raises is marked
-    retracted (when, why), and restored if a later correction raises it again."""
+    A keyword alert that an editor's correction of its call no longer raises, or whose call
+    a later copy decision found to be a worse copy of another (``call_duplicates``), is
+    marked retracted (when, why), and restored if it is raised again."""
     day = dt.date.fromisoformat(context.partition_key)
     location = lake.location
     config = load_config(notifier.config_path)
@@ -94,6 +96,7 @@ def alerts(
         inputs.corrections,
         config.groups,
         now,
+        inputs.duplicates,
     )
     restored = [r["alert_id"] for r in known if r["retracted_at"] and r["alert_id"] in raised]
     written = delta.merge(

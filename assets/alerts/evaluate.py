@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from assets.alerts.config import AlertConfig, Filters
 from assets.alerts.matching import Term, Word, WordIndex, match_group, words_from_text
 from assets.alerts.names import CALL_COLUMNS, named_calls
+from assets.duplicates.partition import duplicate_of
 from lake import delta
 from lake.effective import corrected_calls, latest_corrections, overlay
 from lake.location import LakeLocation
@@ -87,6 +88,8 @@ class AlertInputs:
     incidents: pa.Table = field(default_factory=INCIDENTS.empty)
     # call_uid -> its newest correction row: the calls whose text is an editor's
     corrections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # call_uid -> the copy kept in its place (call_duplicates): left out of the evaluation
+    duplicates: Mapping[str, str] = field(default_factory=dict)
 
 
 def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = None) -> AlertInputs:
@@ -118,6 +121,15 @@ def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = Non
     # to the old text, so a corrected call is matched on its text's words, untimed
     newest = latest_corrections(location, [day])
     transcripts = overlay(transcripts, newest)
+    # a copy demoted after it was transcribed (a better copy found by a later run, or
+    # SCANLAKE_SYSTEMS set since) is not alerted on: its kept copy is
+    copies = duplicate_of(location, [day])
+    if copies:
+        gone = pa.array(sorted(copies), pa.string())
+        transcripts, words, entities, locations = (
+            t.filter(pc.invert(pc.is_in(t["call_uid"], gone)))
+            for t in (transcripts, words, entities, locations)
+        )
     words = words.filter(
         pc.invert(
             pc.is_in(words["call_uid"], pa.array(sorted(corrected_calls(transcripts)), pa.string()))
@@ -140,6 +152,7 @@ def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = Non
         tones=delta.read(location, TONES, ["call_uid", "station", "start_s", "end_s"], part),
         incidents=delta.read(location, INCIDENTS, partitions=part),
         corrections=newest,
+        duplicates=copies,
     )
 
 

@@ -1,15 +1,18 @@
-"""Retracting an alert that an editor's correction no longer raises.
+"""Retracting an alert that an editor's correction no longer raises, or that was raised on
+a copy of a transmission another copy now stands for.
 
-Pure: the day's alert rows already in the lake, the ids the fresh evaluation raised, and the
-calls' corrections in; the rows to write back retracted out. A retracted alert keeps its row
+Pure: the day's alert rows already in the lake, the ids the fresh evaluation raised, the
+calls' corrections and the calls demoted to copies in; the rows to write back retracted out. A retracted alert keeps its row
 (what was sent stays explained) with when and why; a later evaluation that raises it again
 writes it without them, which restores it. The channels that received it learn of either
 through ``notices``.
 
-Only a correction retracts, and only a keyword group's alert of a call whose corrected text
-was evaluated: an alert missing from a run for any other reason (a keyword group taken out of
-the YAML, a range being re-transcribed with another model, an incident regrouped) is not
-evidence that what was heard was wrong.
+Only a correction (of a call whose corrected text was evaluated) or a copy decision
+retracts, and only a keyword group's alert: an alert missing from a run for any other reason
+(a keyword group taken out of the YAML, a range being re-transcribed with another model, an
+incident regrouped) is not evidence that what was heard was wrong. A copy kept and alerted on
+by an earlier run that a later run finds to be a worse copy of another (``call_duplicates``)
+has its alerts retracted: the kept copy's stand for the transmission.
 """
 
 from __future__ import annotations
@@ -29,6 +32,13 @@ def reason(group: str, correction: Mapping[str, Any]) -> str:
     )
 
 
+def copy_reason(kept_call_uid: str) -> str:
+    return (
+        f"the call is a copy of {kept_call_uid}, kept for the transmission instead "
+        "(call_duplicates): that call's alerts stand for it"
+    )
+
+
 def retractions(
     known: Iterable[Mapping[str, Any]],
     raised: Collection[str],
@@ -36,10 +46,13 @@ def retractions(
     corrections: Mapping[str, Mapping[str, Any]],
     groups: Collection[str],
     now: dt.datetime,
+    duplicates: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """``known`` alerts to write back retracted: active, not in ``raised`` (this evaluation's
     alert ids), of a keyword group still in ``groups``, on a call in ``evaluated`` whose
-    text is an editor's (``corrections``: call_uid -> its newest correction row)."""
+    text is an editor's (``corrections``: call_uid -> its newest correction row), or on a
+    call now a copy of another (``duplicates``: call_uid -> the kept copy's)."""
+    duplicates = duplicates or {}
     out = []
     for row in known:
         uid, group = row["call_uid"], row["keyword_group"]
@@ -49,14 +62,11 @@ def retractions(
         if group not in groups or row["alert_id"] != alert_id(uid, group):
             continue
         correction = corrections.get(uid)
-        if correction is None or uid not in evaluated:
+        if uid in duplicates:
+            why = copy_reason(duplicates[uid])
+        elif correction is not None and uid in evaluated:
+            why = reason(group, correction)
+        else:
             continue
-        out.append(
-            {
-                **row,
-                "retracted_at": now,
-                "retraction_reason": reason(group, correction),
-                "evaluated_at": now,
-            }
-        )
+        out.append({**row, "retracted_at": now, "retraction_reason": why, "evaluated_at": now})
     return out

@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import dagster as dg
+import pyarrow as pa
 import pytest
 
 from assets.alerts.assets import alert_deliveries, alerts
@@ -18,7 +19,7 @@ from lake import LakeLocation, corrections, delta
 from lake.corrections import CorrectionRequest
 from lake.effective import effective_transcripts
 from lake.objects import ObjectStore
-from lake.tables import ALERT_DELIVERIES, ALERTS
+from lake.tables import ALERT_DELIVERIES, ALERTS, CALL_DUPLICATES
 from resources.asr.resource import TranscriberResource
 from resources.lake import LakeResource
 from resources.notify.resource import NotifierResource
@@ -203,6 +204,7 @@ def test_only_a_correction_of_an_evaluated_call_retracts_a_keyword_alert():
         row("a", "big-fire", aid=alert_id("inc-a", "big-fire")),  # an incident rule's alert
         {**row("d", "fire"), "retracted_at": now - dt.timedelta(hours=1)},  # already retracted
         row("e", "fire"),  # corrected and raised again
+        row("f", "fire"),  # not evaluated: a copy of "g", kept in its place
     ]
     out = retractions(
         known,
@@ -211,6 +213,57 @@ def test_only_a_correction_of_an_evaluated_call_retracts_a_keyword_alert():
         corrections={u: fix for u in "acde"},
         groups={"fire", "big-fire"},
         now=now,
+        duplicates={"f": "g"},
     )
-    assert [(r["call_uid"], r["keyword_group"]) for r in out] == [("a", "fire")]
+    assert [(r["call_uid"], r["keyword_group"]) for r in out] == [("a", "fire"), ("f", "fire")]
+    assert "copy of g" in out[1]["retraction_reason"]
     assert out[0]["retracted_at"] == now and "v2 by ed" in out[0]["retraction_reason"]
+
+
+def test_a_copy_demoted_after_it_was_alerted_on_has_its_alert_retracted(
+    small, tmp_path, monkeypatch
+):
+    config = tmp_path / "alerts.yaml"
+    config.write_text(CONFIG)
+    uid = small.call_uids[0]  # "... a structure fire at ...": alerted on
+    day = small.start_of[uid].date()
+    better = next(u for u in small.call_uids[1:] if small.start_of[u].date() == day)
+    resources = {
+        "lake": LakeResource(uri=small.location.uri),
+        "notifier": NotifierResource(config_path=str(config), backoff_s=0.0, send_tries=1),
+        "transcriber": TranscriberResource(model=MODEL),
+    }
+
+    def run() -> None:
+        dg.materialize(
+            [alerts, alert_deliveries],
+            partition_key=day.isoformat(),
+            resources=resources,
+            selection=None,
+        )
+
+    with http_receiver() as hook:
+        monkeypatch.setenv("SCANLAKE_NOTIFY_CAD", f"{hook.url}/scanlake")
+        monkeypatch.setenv("SCANLAKE_NOTIFY_CAD_SECRET", SECRET)
+        run()
+        sent = len(hook.accepted())
+        # a later run finds the call to be a worse copy of another capture's (call_duplicates)
+        start = small.start_of[uid]
+        link = {
+            "call_uid": uid, "call_date": day, "system": "clarkco", "source": "test",
+            "capture_system": "clarkco-south", "talkgroup": 1001, "start_time": start,
+            "kept_call_uid": better, "kept_call_date": day, "is_duplicate": True, "copies": 2,
+            "start_offset_s": 0.4, "decided_at": small.now,
+        }  # fmt: skip
+        delta.merge(
+            small.location,
+            CALL_DUPLICATES,
+            pa.Table.from_pylist([link], schema=CALL_DUPLICATES.schema),
+        )
+        run()
+        run()
+        gone = the_alert(small, uid)
+        assert gone["retracted_at"] is not None and f"copy of {better}" in gone["retraction_reason"]
+        [retraction] = [m for m in hook.accepted()[sent:] if m.json()["call_uid"] == uid]
+        assert retraction.json()["event"] == "retraction" and len(hook.accepted()) == sent + 1
+        assert verify(SECRET, retraction.body, retraction.headers["x-scanlake-signature"])
