@@ -50,7 +50,9 @@ def _plot_frame(points: pd.DataFrame, color_by: str = "Agency") -> pd.DataFrame:
             "call_date": pd.to_datetime(points["call_date"]).dt.strftime("%Y-%m-%d"),
             "lat": points["lat"].astype(float),
             "lon": points["lon"].astype(float),
-            "when": pd.to_datetime(points["start_time"], utc=True).dt.strftime("%Y-%m-%d %H:%M UTC"),
+            "when": pd.to_datetime(points["start_time"], utc=True).dt.strftime(
+                "%Y-%m-%d %H:%M UTC"
+            ),
         }
     )
     # the talkgroup's alias beside its id (lake.queries.aliases), else the recorder's tag
@@ -84,7 +86,9 @@ def deck(
     built = list(basemap)
     if "Heatmap" in layers:
         built.append(
-            pdk.Layer("HeatmapLayer", positions, id="heat", get_position=["lon", "lat"], opacity=0.5)
+            pdk.Layer(
+                "HeatmapLayer", positions, id="heat", get_position=["lon", "lat"], opacity=0.5
+            )
         )
     if "Hexagons" in layers:
         built.append(
@@ -154,7 +158,8 @@ def places_map(places: pd.DataFrame, zoom: float = 14) -> pdk.Deck:
             "lat": places["lat"].astype(float),
             "lon": places["lon"].astype(float),
             "place": [html.escape(str(p)) for p in places["place"]],
-            "precision": places["precision"].astype(str),
+            # the Incidents page puts the incident's type here: source text, HTML in a tooltip
+            "precision": [html.escape(str(p)) for p in places["precision"]],
         }
     )
     layer = pdk.Layer(
@@ -167,5 +172,9 @@ def places_map(places: pd.DataFrame, zoom: float = 14) -> pdk.Deck:
         radius_min_pixels=6,
         pickable=True,
     )
-    view = pdk.ViewState(latitude=float(frame["lat"].mean()), longitude=float(frame["lon"].mean()), zoom=zoom)
-    return pdk.Deck(layers=[layer], initial_view_state=view, tooltip={"html": "{place} ({precision})"})
+    view = pdk.ViewState(
+        latitude=float(frame["lat"].mean()), longitude=float(frame["lon"].mean()), zoom=zoom
+    )
+    return pdk.Deck(
+        layers=[layer], initial_view_state=view, tooltip={"html": "{place} ({precision})"}
+    )

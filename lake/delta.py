@@ -212,6 +212,8 @@ def append_once(
             data,
             mode="append",
             partition_by=list(spec.partition_by) or None,
+            # as in merge: a nullable column registered after the table was created joins it
+            schema_mode="merge",
             commit_properties=CommitProperties(
                 app_transactions=[Transaction(app_id=app_id, version=batch_version)]
             ),

@@ -15,7 +15,7 @@ from typing import Any
 import dagster as dg
 import pyarrow as pa
 
-from assets.alerts import delivery, delivery_log, message
+from assets.alerts import delivery, delivery_log, message, notices, retraction
 from assets.alerts.config import load_config
 from assets.alerts.evaluate import evaluate, read_inputs
 from assets.alerts.incident_rules import evaluate_incidents
@@ -52,6 +52,7 @@ def _days(notifier: NotifierResource, day: dt.date | None = None) -> set[dt.date
     group_name="alerts",
     partitions_def=call_date_partitions,
     deps=[
+        "call_duplicates",
         "transcripts",
         "transcript_words",
         "transcript_corrections",
@@ -73,22 +74,42 @@ def alerts(
     by talkgroup, incident type and geofence, each with its matched words and their audio
     times, the call, the location and the subscribed channels; and incident rules: each
     new incident of a rule's types inside its geofence, once. Rules come from the alerts
-    YAML (``SCANLAKE_ALERTS_CONFIG``). Keyed by (call, group), so re-runs never duplicate."""
+    YAML (``SCANLAKE_ALERTS_CONFIG``). Keyed by (call, group), so re-runs never duplicate.
+    A keyword alert that an editor's correction of its call no longer raises, or whose call
+    a later copy decision found to be a worse copy of another (``call_duplicates``), is
+    marked retracted (when, why), and restored if it is raised again."""
     day = dt.date.fromisoformat(context.partition_key)
     location = lake.location
     config = load_config(notifier.config_path)
     inputs = read_inputs(location, day, transcriber.model_id)
-    known = delta.read(location, ALERTS, ["alert_id", "created_at"], {"call_date": [day]})
-    created = dict(zip(known["alert_id"].to_pylist(), known["created_at"].to_pylist(), strict=True))
+    known = delta.read(location, ALERTS, partitions={"call_date": [day]}).to_pylist()
+    created = {r["alert_id"]: r["created_at"] for r in known}
     now = delivery.utcnow()
     rows = pa.concat_tables(
         [evaluate(inputs, config, now, created), evaluate_incidents(inputs, config, now, created)]
     )
-    written = delta.merge(location, ALERTS, rows)
+    raised = set(rows["alert_id"].to_pylist())
+    retracted = retraction.retractions(
+        known,
+        raised,
+        set(inputs.transcripts["call_uid"].to_pylist()),
+        inputs.corrections,
+        config.groups,
+        now,
+        inputs.duplicates,
+    )
+    restored = [r["alert_id"] for r in known if r["retracted_at"] and r["alert_id"] in raised]
+    written = delta.merge(
+        location,
+        ALERTS,
+        pa.concat_tables([rows, pa.Table.from_pylist(retracted, schema=ALERTS.schema)]),
+    )
     return dg.MaterializeResult(
         metadata={
             "alerts": rows.num_rows,
             "new_alerts": written.rows_inserted,
+            "retracted": len(retracted),
+            "restored": len(restored),
             "transcripts_checked": len(set(inputs.transcripts["call_uid"].to_pylist())),
             "by_group": dg.MetadataValue.json(dict(Counter(rows["keyword_group"].to_pylist()))),
             "keyword_groups": len(config.groups),
@@ -116,7 +137,9 @@ def alert_deliveries(
     ``alert_deliveries`` log before it is sent and recorded after. Failed sends stay
     pending with their error and are retried by later runs (including older pending ones);
     backfill runs record their alerts as suppressed instead of sending, unless
-    ``notify_backfills`` is on."""
+    ``notify_backfills`` is on. A channel that received an alert since retracted gets one
+    retraction (and one restoration if it is raised again); one still waiting to send it
+    never does."""
     day = dt.date.fromisoformat(context.partition_key)
     location, store = lake.location, lake.objects
     config = load_config(notifier.config_path)
@@ -124,9 +147,9 @@ def alert_deliveries(
     days = _days(notifier, day)
     rows = delta.read(location, ALERTS, partitions={"call_date": sorted(days)}).to_pylist()
 
-    def render(alert: Mapping[str, Any], attempt: int) -> Notification:
+    def render(alert: Mapping[str, Any], attempt: int, notice: int) -> Notification:
         link = message.audio_url(alert.get("audio_key"), notifier.audio_base_url, store.uri)
-        return message.notification(alert, link, config.timezone, attempt)
+        return message.notification(alert, link, config.timezone, attempt, notice)
 
     report = delivery.deliver(
         delivery_log.DeliveryLog(location, days),
@@ -144,6 +167,8 @@ def alert_deliveries(
         metadata={
             "planned": report.planned,
             "suppressed": report.suppressed,
+            "notices_planned": report.notices_planned,
+            "withdrawn": report.withdrawn,
             "sent": report.sent,
             "failed_attempts": report.failed_attempts,
             "gave_up": report.gave_up,
@@ -167,7 +192,10 @@ def deliveries_not_stuck(lake: LakeResource, notifier: NotifierResource) -> dg.A
         r
         for r in state.values()
         if r["status"] in (delivery_log.IN_DOUBT, delivery_log.FAILED)
-        or (r["status"] == delivery_log.PENDING and r["attempt"] >= STUCK_AFTER_ATTEMPTS)
+        or (
+            r["status"] == delivery_log.PENDING
+            and delivery_log.notice_attempts(r) >= STUCK_AFTER_ATTEMPTS
+        )
     ]
     return dg.AssetCheckResult(
         passed=not stuck,
@@ -197,10 +225,22 @@ def alert_retry_sensor(
     lake: LakeResource, notifier: NotifierResource
 ) -> dg.SensorResult | dg.SkipReason:
     """Retries pending deliveries when no new traffic brings a run: requests a run of
-    today's ``alert_deliveries`` while some delivery is due or abandoned mid-attempt."""
-    state = delivery_log.DeliveryLog(lake.location, _days(notifier)).state()
+    today's ``alert_deliveries`` while some delivery is due or abandoned mid-attempt, or a
+    retraction or restoration is owed and not yet planned (a run that was sending the
+    alert when it was retracted)."""
+    days = _days(notifier)
+    state = delivery_log.DeliveryLog(lake.location, days).state()
     now = delivery.utcnow()
     due = delivery.due_rows(state, _policy(notifier, backfill=False), now)
+    rows = delta.read(
+        lake.location, ALERTS, ["alert_id", "retracted_at"], {"call_date": sorted(days)}
+    )
+    owed, withdrawn = notices.reconcile(
+        state, {r["alert_id"]: r for r in rows.to_pylist()}, "sensor", now
+    )
+    due += sorted(
+        f"{r['alert_id']}/{r['channel']}/{r['attempt']}/{r['status']}" for r in owed + withdrawn
+    )
     if not due:
         return dg.SkipReason("no delivery is due")
     # The same set of due rows maps to the same run key, so one run is requested for it.

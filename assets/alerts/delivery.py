@@ -15,6 +15,9 @@ the newest row is the delivery's state. The protocol:
    and a ``next_attempt_at`` that backs off per attempt (retried by a later run); or
    ``failed`` once ``give_up_after_attempts`` is reached (never, by default).
 
+A retraction, and the alert restored after one, are later notices of the same delivery,
+planned by ``notices.reconcile`` and sent through the same four steps.
+
 The guarantee, honestly: no two runs send the same attempt, and nothing is re-sent after
 ``sent`` is committed. The one window left is a crash between the receiver accepting the
 send and step 4's commit. That leaves a ``sending`` row; once older than ``stale_after_s``
@@ -41,13 +44,17 @@ from assets.alerts.delivery_log import (
     TERMINAL,
     DeliveryLog,
     new_row,
+    notice_attempts,
+    notice_of,
 )
+from assets.alerts.notices import reconcile
 from resources.notify.channels import ChannelSpec, Notification, SendResult
 
 BACKFILL_TAG = "dagster/backfill"
 
 Send = Callable[[ChannelSpec, Notification], SendResult]
-Render = Callable[[Mapping[str, Any], int], Notification]
+# (alert row, attempt, notice) -> what is sent
+Render = Callable[[Mapping[str, Any], int, int], Notification]
 Clock = Callable[[], dt.datetime]
 
 
@@ -87,6 +94,8 @@ class DeliveryReport:
     waiting: int = 0
     lost_claims: int = 0
     unknown_channel: int = 0
+    notices_planned: int = 0
+    withdrawn: int = 0
     held: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -98,9 +107,12 @@ def plan_rows(
     run_id: str,
     now: dt.datetime,
 ) -> list[dict[str, Any]]:
-    """Attempt-0 rows for every subscribed (alert, channel) not yet in the log."""
+    """Attempt-0 rows for every subscribed (alert, channel) not yet in the log, of alerts
+    that stand (a retracted alert not yet planned is never sent)."""
     rows = []
     for alert in alerts:
+        if alert.get("retracted_at") is not None:
+            continue
         start = alert.get("call_start_time")
         too_old = bool(
             policy.max_alert_age_s
@@ -144,21 +156,27 @@ def deliver(
     run_id: str,
     clock: Clock = utcnow,
 ) -> DeliveryReport:
-    """Plan deliveries for ``new_alerts``, then send every due delivery in the log's days.
-    ``alerts`` maps alert ids to their rows (for the message of any pending delivery)."""
+    """Plan deliveries for ``new_alerts`` and the retractions and restorations ``alerts``
+    owe (``notices``), then send every due delivery in the log's days. ``alerts`` maps alert
+    ids to their rows (for the message of any pending delivery)."""
     report = DeliveryReport()
     state = log.state()
     planned = plan_rows(new_alerts, state, policy, run_id, clock())
-    if planned:
-        log.plan(planned)
+    owed, withdrawn = reconcile(state, alerts, run_id, clock())
+    for row in withdrawn:
+        log.record(row)
+    if planned or owed:
+        log.plan(planned + owed)
+    if planned or owed or withdrawn:
         report.planned = len(planned)
         report.suppressed = sum(r["status"] == SUPPRESSED for r in planned)
+        report.notices_planned, report.withdrawn = len(owed), len(withdrawn)
         state = log.state()
     if not policy.notify:
         report.held = True
         return report
     # Fresh deliveries first: a channel that keeps failing must not delay a new alert.
-    for row in sorted(state.values(), key=lambda r: (r["attempt"], r["updated_at"])):
+    for row in sorted(state.values(), key=lambda r: (notice_attempts(r), r["updated_at"])):
         if row["status"] in TERMINAL:
             continue
         channel = channels.get(row["channel"])
@@ -185,7 +203,7 @@ def classify(row: Mapping[str, Any], policy: DeliveryPolicy, now: dt.datetime) -
         return "busy" if fresh else "stale"
     if row["next_attempt_at"] is not None and row["next_attempt_at"] > now:
         return "waiting"
-    if policy.give_up_after_attempts and row["attempt"] >= policy.give_up_after_attempts:
+    if policy.give_up_after_attempts and notice_attempts(row) >= policy.give_up_after_attempts:
         return "give_up"
     return "due"
 
@@ -238,13 +256,15 @@ def _attempt(
         row["call_date"],
         n,
         SENDING,
+        notice=notice_of(row),
+        notice_from_attempt=row.get("notice_from_attempt"),
         run_id=run_id,
         updated_at=clock(),
     )
     if not log.claim(claim):
         report.lost_claims += 1
         return
-    result = send(channel, render(alert, n))
+    result = send(channel, render(alert, n, notice_of(row)))
     now = clock()
     if result.ok:
         log.record(
@@ -255,11 +275,12 @@ def _attempt(
     report.failed_attempts += 1
     report.errors.append(f"{row['channel']}: {result.error}")
     outcome = {**claim, "tries": result.tries, "last_error": result.error, "updated_at": now}
-    if policy.give_up_after_attempts and n >= policy.give_up_after_attempts:
+    tried = notice_attempts(claim)
+    if policy.give_up_after_attempts and tried >= policy.give_up_after_attempts:
         outcome["status"] = FAILED
         report.gave_up += 1
     else:
-        outcome.update(status=PENDING, next_attempt_at=policy.next_attempt_at(now, n))
+        outcome.update(status=PENDING, next_attempt_at=policy.next_attempt_at(now, tried))
     log.record(outcome)
 
 

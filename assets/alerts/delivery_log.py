@@ -16,7 +16,30 @@ from lake.tables import ALERT_DELIVERIES
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 FAILED, SUPPRESSED, IN_DOUBT = "failed", "suppressed", "in_doubt"
-TERMINAL = frozenset({SENT, FAILED, SUPPRESSED, IN_DOUBT})
+# a notice taken back before it was sent: the alert was retracted, or restored, meanwhile
+WITHDRAWN = "withdrawn"
+TERMINAL = frozenset({SENT, FAILED, SUPPRESSED, IN_DOUBT, WITHDRAWN})
+# what the receiver may hold: sent, or perhaps sent
+RECEIVED = frozenset({SENT, IN_DOUBT})
+
+# A row's notice is the message it carries; notices alternate, so a number says which.
+ALERT, RETRACTION, RESTORATION = "alert", "retraction", "restoration"
+
+
+def notice_of(row: Mapping[str, Any]) -> int:
+    """The row's notice; null in rows written before notices, which all carry the alert."""
+    return row.get("notice") or 0
+
+
+def notice_attempts(row: Mapping[str, Any]) -> int:
+    """The row's attempt counted within its notice: what backoff and give-up count."""
+    return row["attempt"] - (row.get("notice_from_attempt") or 0)
+
+
+def event(notice: int) -> str:
+    if notice == 0:
+        return ALERT
+    return RETRACTION if notice % 2 else RESTORATION
 
 
 def claim_app_id(alert_id: str, channel: str) -> str:

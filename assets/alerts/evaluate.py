@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from assets.alerts.config import AlertConfig, Filters
 from assets.alerts.matching import Term, Word, WordIndex, match_group, words_from_text
 from assets.alerts.names import CALL_COLUMNS, named_calls
+from assets.duplicates.partition import duplicate_of
 from lake import delta
 from lake.effective import corrected_calls, latest_corrections, overlay
 from lake.location import LakeLocation
@@ -85,6 +86,10 @@ class AlertInputs:
     locations: pa.Table
     tones: pa.Table | None = None
     incidents: pa.Table = field(default_factory=INCIDENTS.empty)
+    # call_uid -> its newest correction row: the calls whose text is an editor's
+    corrections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # call_uid -> the copy kept in its place (call_duplicates): left out of the evaluation
+    duplicates: Mapping[str, str] = field(default_factory=dict)
 
 
 def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = None) -> AlertInputs:
@@ -114,9 +119,21 @@ def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = Non
     )
     # the corrected text over the machine's; the machine's words (and their times) belong
     # to the old text, so a corrected call is matched on its text's words, untimed
-    transcripts = overlay(transcripts, latest_corrections(location, [day]))
+    newest = latest_corrections(location, [day])
+    transcripts = overlay(transcripts, newest)
+    # a copy demoted after it was transcribed (a better copy found by a later run, or
+    # SCANLAKE_SYSTEMS set since) is not alerted on: its kept copy is
+    copies = duplicate_of(location, [day])
+    if copies:
+        gone = pa.array(sorted(copies), pa.string())
+        transcripts, words, entities, locations = (
+            t.filter(pc.invert(pc.is_in(t["call_uid"], gone)))
+            for t in (transcripts, words, entities, locations)
+        )
     words = words.filter(
-        pc.invert(pc.is_in(words["call_uid"], pa.array(sorted(corrected_calls(transcripts)), pa.string())))
+        pc.invert(
+            pc.is_in(words["call_uid"], pa.array(sorted(corrected_calls(transcripts)), pa.string()))
+        )
     )
     if model_id is not None:
         transcripts, words, entities = (
@@ -134,6 +151,8 @@ def read_inputs(location: LakeLocation, day: dt.date, model_id: str | None = Non
         locations=locations,
         tones=delta.read(location, TONES, ["call_uid", "station", "start_s", "end_s"], part),
         incidents=delta.read(location, INCIDENTS, partitions=part),
+        corrections=newest,
+        duplicates=copies,
     )
 
 
@@ -174,7 +193,9 @@ def contexts(inputs: AlertInputs, incident_labels: Iterable[str]) -> list[CallCo
     tones = inputs.tones.to_pylist() if inputs.tones is not None else []
     for tone in sorted(tones, key=lambda r: r["start_s"]):
         if tone["station"]:
-            tone_outs[tone["call_uid"]].setdefault(tone["station"], (tone["start_s"], tone["end_s"]))
+            tone_outs[tone["call_uid"]].setdefault(
+                tone["station"], (tone["start_s"], tone["end_s"])
+            )
 
     out = []
     for uid, t in sorted(newest.items()):
@@ -238,11 +259,14 @@ def evaluate(
                     "call_date": ctx.call_date,
                     "keyword_group": group.name,
                     "model_id": ctx.model_id,
-                    "matched_terms": (match.terms if match else []) + ([f"tone:{paged[0]}"] if paged else []),
+                    "matched_terms": (match.terms if match else [])
+                    + ([f"tone:{paged[0]}"] if paged else []),
                     "matched_words": match.matched_words() if match else [],
                     "match_start_s": match.start_s if match else paged[1][0],  # type: ignore[index]
                     "match_end_s": match.end_s if match else paged[1][1],  # type: ignore[index]
-                    "snippet": match.snippet(config.snippet_words) if match else _tone_snippet(paged, ctx, config.snippet_words),
+                    "snippet": match.snippet(config.snippet_words)
+                    if match
+                    else _tone_snippet(paged, ctx, config.snippet_words),
                     "system": ctx.system,
                     "talkgroup": ctx.talkgroup,
                     "talkgroup_tag": ctx.talkgroup_tag,
@@ -273,7 +297,9 @@ def _tone_out(
     return name, times
 
 
-def _tone_snippet(paged: tuple[str, tuple[float, float]] | None, ctx: CallContext, words: int) -> str:
+def _tone_snippet(
+    paged: tuple[str, tuple[float, float]] | None, ctx: CallContext, words: int
+) -> str:
     spoken = " ".join(w.text.strip() for w in ctx.words[: 2 * words] if w.text.strip())
     return f"Tone-out: {paged[0] if paged else ''}" + (f" — {spoken}" if spoken else "")
 

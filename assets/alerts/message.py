@@ -1,6 +1,7 @@
 """What an alert says: a short text for people (Signal, e-mail, chat) and a structured
 payload for webhooks. Both carry the transcript snippet, the talkgroup, the time, a link
-to the audio, the location when there is one, and the alert id as a reference."""
+to the audio, the location when there is one, and the alert id as a reference; and which
+notice it is: the alert, its retraction (when and why), or the alert restored."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from assets.alerts.delivery_log import RESTORATION, RETRACTION, event
 from resources.notify.channels import Notification
 
-PAYLOAD_VERSION = 1
+# 2: "event" and "notice" (retractions and restorations), "retracted_at", "retraction_reason"
+PAYLOAD_VERSION = 2
 
 
 def audio_url(
@@ -31,14 +34,17 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).isoformat() if value else None
 
 
-def payload(alert: Mapping[str, Any], audio_url: str | None) -> dict[str, object]:
-    """The webhook body. Only the alert's own facts go in, so every attempt of one alert
-    sends the same bytes."""
+def payload(alert: Mapping[str, Any], audio_url: str | None, notice: int = 0) -> dict[str, object]:
+    """The webhook body. Only the alert's own facts and the notice go in, so every attempt
+    of one notice sends the same bytes."""
+    retraction = event(notice) == RETRACTION
     location = None
     if alert.get("lat") is not None and alert.get("lon") is not None:
         location = {"text": alert.get("location"), "lat": alert["lat"], "lon": alert["lon"]}
     return {
         "version": PAYLOAD_VERSION,
+        "event": event(notice),
+        "notice": notice,
         "alert_id": alert["alert_id"],
         "keyword_group": alert["keyword_group"],
         "matched_terms": list(alert.get("matched_terms") or []),
@@ -56,12 +62,19 @@ def payload(alert: Mapping[str, Any], audio_url: str | None) -> dict[str, object
         "audio_key": alert.get("audio_key"),
         "audio_url": audio_url,
         "location": location,
+        "retracted_at": _iso(alert.get("retracted_at")) if retraction else None,
+        "retraction_reason": alert.get("retraction_reason") if retraction else None,
     }
 
 
 def notification(
-    alert: Mapping[str, Any], audio_url: str | None, timezone: str = "UTC", attempt: int = 1
+    alert: Mapping[str, Any],
+    audio_url: str | None,
+    timezone: str = "UTC",
+    attempt: int = 1,
+    notice: int = 0,
 ) -> Notification:
+    kind = event(notice)
     tg = alert.get("talkgroup") or "unknown talkgroup"
     who = f"{alert['talkgroup_tag']} ({tg})" if alert.get("talkgroup_tag") else tg
     start = alert.get("call_start_time")
@@ -71,6 +84,12 @@ def notification(
         else "time unknown"
     )
     lines = [f"{who} · {when}", f"“{alert.get('snippet') or ''}”"]
+    if kind == RETRACTION:
+        lines.insert(
+            0, f"RETRACTED: {alert.get('retraction_reason') or 'the alert no longer stands'}"
+        )
+    elif kind == RESTORATION:
+        lines.insert(0, "RESTORED: a later correction raises this alert again")
     if alert.get("units"):
         lines.append("Units: " + ", ".join(alert["units"]))
     terms = ", ".join(alert.get("matched_terms") or [])
@@ -82,11 +101,14 @@ def notification(
         lines.append(f"Location: {place}({alert['lat']:.5f}, {alert['lon']:.5f})")
     if audio_url:
         lines.append(f"Audio: {audio_url}")
-    lines.append(f"ref {alert['alert_id']}")
+    lines.append(f"ref {alert['alert_id']}" + (f" · {kind} {notice}" if notice else ""))
+    head = f"{kind.upper()}: " if notice else ""
     return Notification(
         alert_id=alert["alert_id"],
-        title=f"[{alert['keyword_group']}] {who}",
+        title=f"[{alert['keyword_group']}] {head}{who}",
         body="\n".join(lines),
-        payload=payload(alert, audio_url),
+        payload=payload(alert, audio_url, notice),
         attempt=attempt,
+        notice=notice,
+        event=kind,
     )

@@ -145,5 +145,16 @@ def decide_partition(
 
 def duplicate_uids(location: LakeLocation, days: list[dt.date]) -> set[str]:
     """Calls of ``days`` linked to a kept copy: the layers after this one leave them out."""
-    rows = delta.read(location, CALL_DUPLICATES, ["call_uid", "is_duplicate"], {"call_date": days})
-    return set(rows.filter(rows["is_duplicate"])["call_uid"].to_pylist())
+    return set(duplicate_of(location, days))
+
+
+def duplicate_of(location: LakeLocation, days: list[dt.date]) -> dict[str, str]:
+    """Each call of ``days`` linked to a kept copy -> that copy's call_uid."""
+    rows = delta.read(
+        location,
+        CALL_DUPLICATES,
+        ["call_uid", "is_duplicate", "kept_call_uid"],
+        {"call_date": days},
+    )
+    rows = rows.filter(rows["is_duplicate"])
+    return dict(zip(rows["call_uid"].to_pylist(), rows["kept_call_uid"].to_pylist(), strict=True))

@@ -165,7 +165,8 @@ def correction_sensor(lake: LakeResource) -> dg.SensorResult | dg.SkipReason:
     """Runs ``transcript_corrections`` and every layer downstream of it (entities,
     locations, incidents, alerts) for each day with corrections waiting, so a correction is
     searchable and its places and alerts re-extracted within a tick. Alerts keep their ids
-    (call and keyword group), so an alert already delivered is not delivered again."""
+    (call and keyword group), so an alert already delivered is not delivered again; one the
+    corrected text no longer raises is retracted, and its channels told once."""
     store = lake.objects
     requests = []
     for day in corrections.pending_days(store):

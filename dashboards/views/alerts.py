@@ -1,10 +1,12 @@
 """Alerts: keyword matches as they are raised, where each notification stands, and the
-keyword groups they come from."""
+keyword groups they come from. An alert a transcript correction retracted stays listed,
+marked retracted with when and why."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 import yaml
 
@@ -23,10 +25,12 @@ chosen = st.sidebar.multiselect("Keyword group", list(groups["keyword_group"]), 
 def recent() -> None:
     live = widgets.window_for(st.session_state["alerts_window"])
     alerts = data.query("recent_alerts", lake, live, groups=chosen, limit=200)
-    sent, waiting, failed = st.columns(3)
-    sent.metric("Alerts", len(alerts))
+    retracted = alerts["retracted_at"].notna()
+    sent, waiting, failed, withdrawn = st.columns(4)
+    sent.metric("Alerts", int((~retracted).sum()))
     waiting.metric("Waiting to send", int((alerts["channels_waiting"] > 0).sum()))
     failed.metric("Failed or in doubt", int((alerts["channels_failed"] > 0).sum()))
+    withdrawn.metric("Retracted", int(retracted.sum()))
     if alerts.empty:
         st.info("No alerts in this window.")
         return
@@ -34,8 +38,18 @@ def recent() -> None:
         with st.container(border=True):
             head, body = st.columns([2, 5])
             with head:
-                st.markdown(f":red-badge[{md(alert.keyword_group)}] **{md(alert.talkgroup_name or alert.talkgroup)}**")
+                badge = ":gray-badge[retracted] " if pd.notna(alert.retracted_at) else ""
+                st.markdown(
+                    f"{badge}:red-badge[{md(alert.keyword_group)}] "
+                    f"**{md(alert.talkgroup_name or alert.talkgroup)}**"
+                )
                 st.caption(widgets.when(alert.call_start_time))
+                if pd.notna(alert.retracted_at):
+                    # the reason quotes the editor's name: theirs, so escaped
+                    st.caption(
+                        f"Retracted {widgets.when(alert.retracted_at)}: "
+                        f"{md(alert.retraction_reason or '')}"
+                    )
                 if isinstance(alert.location, str):
                     st.caption(f"At {md(alert.location)}")
                 for state in alert.deliveries:
@@ -63,6 +77,9 @@ with st.expander("Keyword groups and subscriptions"):
         config = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         st.caption(path)
         st.json(
-            {"keyword_groups": config.get("keyword_groups", {}), "subscriptions": config.get("subscriptions", [])},
+            {
+                "keyword_groups": config.get("keyword_groups", {}),
+                "subscriptions": config.get("subscriptions", []),
+            },
             expanded=True,
         )

@@ -21,7 +21,9 @@ lake = widgets.current_lake()
 st.title("Incidents")
 window = widgets.window_picker("incidents_window", default="Last 24 hours")
 types = data.query("incident_types", lake, window)
-picked_types = st.sidebar.multiselect("Incident type", list(types["incident_type"]), key="inc_types")
+picked_types = st.sidebar.multiselect(
+    "Incident type", list(types["incident_type"]), key="inc_types"
+)
 picked_status = st.sidebar.multiselect("Status", list(STATUS_BADGE), key="inc_status")
 multi_only = st.sidebar.toggle("Only incidents with several calls", value=True, key="inc_multi")
 
@@ -45,9 +47,12 @@ if found.empty:
 def label(row: pd.Series) -> str:
     what = row["incident_type"] if isinstance(row["incident_type"], str) else "incident"
     where = f" at {row['place']}" if isinstance(row["place"], str) else ""
-    return f"{what}{where} · {widgets.when(row['first_call_time'])[11:16]} · {row['call_count']} calls"
+    return (
+        f"{what}{where} · {widgets.when(row['first_call_time'])[11:16]} · {row['call_count']} calls"
+    )
 
 
+# plain text for the selectbox (it renders no Markdown), escaped where Markdown renders it
 labels = {r["incident_id"]: label(r) for _, r in found.iterrows()}
 wanted = st.query_params.get("incident")
 ids = list(labels)
@@ -59,9 +64,9 @@ chosen = st.selectbox(
     key="inc_pick",
 )
 incident = found.set_index("incident_id").loc[chosen]
-st.subheader(labels[chosen])
+st.subheader(md(labels[chosen]))
 st.markdown(
-    f"{STATUS_BADGE.get(incident['status'], incident['status'])} · "
+    f"{STATUS_BADGE.get(incident['status'], md(incident['status']))} · "
     f"{widgets.when(incident['first_call_time'])} → {widgets.when(incident['last_call_time'])[11:]}"
 )
 units = list(incident["units"]) if incident["units"] is not None else []
@@ -78,7 +83,12 @@ timeline, where = st.columns([3, 2])
 with where:
     if pd.notna(incident["lat"]) and pd.notna(incident["lon"]):
         place = pd.DataFrame(
-            {"lat": [incident["lat"]], "lon": [incident["lon"]], "place": [incident["place"]], "precision": [incident["incident_type"]]}
+            {
+                "lat": [incident["lat"]],
+                "lon": [incident["lon"]],
+                "place": [incident["place"]],
+                "precision": [incident["incident_type"]],
+            }
         )
         st.pydeck_chart(geo.places_map(place, zoom=14), height=300, key="inc_map")
     else:
@@ -97,7 +107,10 @@ with timeline:
                     "x": {"field": "when", "type": "temporal", "title": None},
                     "y": {"field": "channel", "type": "nominal", "title": None},
                     "color": {"field": "agency", "type": "nominal"},
-                    "tooltip": [{"field": "when", "type": "temporal", "format": "%H:%M:%S"}, {"field": "channel"}],
+                    "tooltip": [
+                        {"field": "when", "type": "temporal", "format": "%H:%M:%S"},
+                        {"field": "channel"},
+                    ],
                 },
                 "height": 160,
             },
@@ -118,6 +131,8 @@ for call in calls.itertuples(index=False):
                 st.caption("Heard: " + md(", ".join(heard)))
         with body:
             text = call.transcript if isinstance(call.transcript, str) else None
-            st.markdown(md(text) if text else ("*(no speech)*" if text == "" else "*(not transcribed yet)*"))
+            st.markdown(
+                md(text) if text else ("*(no speech)*" if text == "" else "*(not transcribed yet)*")
+            )
             widgets.player(lake, call.audio_key)
             widgets.call_link(call.call_uid, call.call_date)

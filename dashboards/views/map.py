@@ -19,11 +19,15 @@ def choices(kind: str) -> dict[str, str]:
     return dict(zip(rows["value"], rows["label"], strict=True))
 
 
+# A talkgroup's name beside its id. Options are plain text (a multiselect renders no
+# Markdown), so the alias is shown as written; the filter is on the id.
 talkgroups = choices("talkgroup")
 picked_tg = st.sidebar.multiselect(
-    "Talkgroup", list(talkgroups), format_func=lambda v: f"{talkgroups[v]} ({v})", key="map_tg"
+    "Talkgroup", list(talkgroups), format_func=talkgroups.__getitem__, key="map_tg"
 )
-picked_incidents = st.sidebar.multiselect("Incident type", list(choices("incident_type")), key="map_inc")
+picked_incidents = st.sidebar.multiselect(
+    "Incident type", list(choices("incident_type")), key="map_inc"
+)
 picked_agencies = st.sidebar.multiselect("Agency", list(choices("agency")), key="map_agency")
 color_by = st.sidebar.radio("Colour points by", geo.COLOR_BY, horizontal=True, key="map_color")
 layers = st.sidebar.multiselect(
@@ -42,7 +46,6 @@ left, mid, right = st.columns(3)
 left.metric("Places", len(points))
 mid.metric("Calls", points["call_uid"].nunique() if not points.empty else 0)
 right.metric("Incident types", points["incident_type"].nunique() if not points.empty else 0)
-
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -68,7 +71,13 @@ if points.empty:
     st.info("No geocoded calls match this window and these filters.")
 else:
     event = st.pydeck_chart(
-        geo.deck(points, layers, basemap=base_layers, map_style=style if online else None, color_by=color_by),
+        geo.deck(
+            points,
+            layers,
+            basemap=base_layers,
+            map_style=style if online else None,
+            color_by=color_by,
+        ),
         on_select="rerun",
         selection_mode="single-object",
         key="map_chart",
@@ -83,6 +92,16 @@ else:
         st.switch_page(widgets.CALL_PAGE, query_params=widgets.call_params(*picked))
     with st.expander("Places on the map", expanded=False):
         st.dataframe(
-            points[["start_time", "talkgroup_name", "agency", "incident_type", "incident_id", "place", "snippet"]],
+            points[
+                [
+                    "start_time",
+                    "talkgroup_name",
+                    "agency",
+                    "incident_type",
+                    "incident_id",
+                    "place",
+                    "snippet",
+                ]
+            ],
             hide_index=True,
         )

@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lake.queries.aliases import beside, name_frame, name_rows
+from lake.queries.aliases import beside, name_frame, name_rows, talkgroup_names
 from lake.queries.window import Window
 
 LATEST_CALLS_SQL = """
@@ -100,19 +100,19 @@ ORDER BY p.start_time DESC, p.entity_id
 
 FILTER_OPTIONS_SQL = """
 WITH c AS (
-    SELECT call_uid, talkgroup, talkgroup_tag, talkgroup_group
+    SELECT call_uid, system, talkgroup, talkgroup_tag, talkgroup_group
     FROM raw_calls
     WHERE call_date BETWEEN $d0 AND $d1 AND start_time >= $since AND start_time < $until
 )
 SELECT 'talkgroup' AS kind, talkgroup::VARCHAR AS value, any_value(talkgroup_tag) AS label,
-       count(*) AS calls
+       count(*) AS calls, list(DISTINCT system ORDER BY system) AS systems
 FROM c GROUP BY talkgroup
 UNION ALL
-SELECT 'agency', talkgroup_group, talkgroup_group, count(*)
+SELECT 'agency', talkgroup_group, talkgroup_group, count(*), NULL
 FROM c WHERE talkgroup_group IS NOT NULL GROUP BY talkgroup_group
 UNION ALL
 SELECT 'incident_type', coalesce(normalized, text), coalesce(normalized, text),
-       count(DISTINCT call_uid)
+       count(DISTINCT call_uid), NULL
 FROM entities
 WHERE call_date BETWEEN $d0 AND $d1 AND label = 'INCIDENT_TYPE'
   AND call_uid IN (SELECT call_uid FROM c)
@@ -224,8 +224,24 @@ def map_points(
 
 def filter_options(con: duckdb.DuckDBPyConnection, window: Window) -> pd.DataFrame:
     """The talkgroups, agencies and incident types present in the window, busiest first
-    (``kind``, ``value``, ``label``, ``calls``)."""
-    return con.execute(FILTER_OPTIONS_SQL, window.params).df()
+    (``kind``, ``value``, ``label``, ``calls``). A talkgroup's label is its name beside its
+    id, "Fire Dispatch (1001)": the imported alias (of each system that has the id, joined
+    with " / " when they differ), else the recorder's tag; the value stays the id."""
+    options = con.execute(FILTER_OPTIONS_SQL, window.params).df()
+    rows = options["kind"] == "talkgroup"
+    found = [
+        (int(tg), list(systems), tag if isinstance(tag, str) and tag else None)
+        for tg, systems, tag in options.loc[rows, ["value", "systems", "label"]].itertuples(
+            index=False
+        )
+    ]
+    aliases = talkgroup_names(con, [(s, tg) for tg, systems, _ in found for s in systems])
+    labels = []
+    for tg, systems, tag in found:
+        names = dict.fromkeys(aliases[(s, tg)] for s in systems if (s, tg) in aliases)
+        labels.append(beside(" / ".join(names) or tag, tg))
+    options.loc[rows, "label"] = labels
+    return options.drop(columns=["systems"])
 
 
 def lake_span(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
@@ -255,7 +271,10 @@ def call_detail(
     frame = con.execute(CALL_DETAIL_SQL, _one_call(con, call_uid, call_date)).df()
     if frame.empty:
         return None
-    row = {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in frame.iloc[0].to_dict().items()}
+    row = {
+        k: v.tolist() if isinstance(v, np.ndarray) else v
+        for k, v in frame.iloc[0].to_dict().items()
+    }
     (named,) = name_rows(con, [row])
     return named
 

@@ -13,7 +13,8 @@ first phrase, from ``transcript_words``, for an audio player to start at.
 Three ways to find the matches live here, because ``bench/query`` measures them at scale:
 a regular-expression scan of ``transcripts.text`` (``search_calls``, what the app uses; see
 bench/README.md for the numbers behind that choice), a scan of ``transcript_words``
-(``search_words``) and DuckDB's fts index (``lake.queries.search_index``). User text only
+(``search_words``; a corrected call's words are its editor's text split at spaces) and
+DuckDB's fts index over the effective text (``lake.queries.search_index``). User text only
 ever reaches DuckDB as parameter values: escaped patterns and lists of terms.
 """
 
@@ -102,12 +103,30 @@ ORDER BY top.score DESC, top.start_time DESC
 _FOLDED_WORD = f"replace(lower(word), '{TYPOGRAPHIC_APOSTROPHE}', '''')"
 _WORD_SQL = WORD.replace("'", "''")
 
+# A corrected call's words are its editor's text split where a recognizer splits words (at
+# spaces), numbered in order: the machine's word rows belong to the text it replaced.
 WORDS_SEARCH_SQL = f"""
-WITH w AS (
-    SELECT call_uid, call_date, model_id, word_index,
-           array_to_string(regexp_extract_all({_FOLDED_WORD}, '{_WORD_SQL}'), '') AS term
+WITH spoken AS (
+    SELECT call_uid, call_date, model_id, word_index, word
     FROM transcript_words
     WHERE call_date BETWEEN $d0 AND $d1 AND regexp_matches(word, $word_pattern)
+      AND call_uid NOT IN (SELECT call_uid FROM transcript_corrections
+                           WHERE call_date BETWEEN $d0 AND $d1)
+    UNION ALL
+    SELECT * FROM (
+        SELECT call_uid, call_date, model_id,
+               unnest(range(len(tokens))) AS word_index, unnest(tokens) AS word
+        FROM (
+            SELECT call_uid, call_date, model_id, string_split_regex(trim(text), '\\s+') AS tokens
+            FROM effective_transcripts
+            WHERE call_date BETWEEN $d0 AND $d1 AND corrected
+        )
+    )
+    WHERE regexp_matches(word, $word_pattern)
+), w AS (
+    SELECT call_uid, call_date, model_id, word_index,
+           array_to_string(regexp_extract_all({_FOLDED_WORD}, '{_WORD_SQL}'), '') AS term
+    FROM spoken
 ), s AS (
     -- each hit with the query words that follow it in the same transcript
     SELECT *, list(term) OVER ahead AS terms_ahead, list(word_index) OVER ahead AS index_ahead
@@ -200,7 +219,8 @@ def _days(hits: pd.DataFrame) -> list[object]:
 def search_words(
     con: duckdb.DuckDBPyConnection, text: str, window: Window, limit: int = 50
 ) -> pd.DataFrame:
-    """``search_calls`` answered from ``transcript_words`` instead of the transcript text."""
+    """``search_calls`` answered from ``transcript_words`` instead of the transcript text
+    (a corrected call: from its editor's words)."""
     query = parse_query(text)
     params = window.params | {
         "phrases": [list(p) for p in query.phrases],
@@ -210,7 +230,9 @@ def search_words(
     return attach_hits(con, con.execute(WORDS_SEARCH_SQL, params).df(), query)
 
 
-def attach_hits(con: duckdb.DuckDBPyConnection, hits: pd.DataFrame, query: SearchQuery) -> pd.DataFrame:
+def attach_hits(
+    con: duckdb.DuckDBPyConnection, hits: pd.DataFrame, query: SearchQuery
+) -> pd.DataFrame:
     """Add ``spans`` (character ranges to highlight), ``hit_start_s`` (when the first
     phrase is spoken, from the transcript's words) and ``talkgroup_name`` to search results."""
     hits = name_frame(con, hits)

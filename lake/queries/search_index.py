@@ -2,7 +2,8 @@
 
 Kept beside the scan-based search so ``bench/query`` can compare them on one lake. The
 index is a snapshot: it must be rebuilt to see transcripts written after it, which is the
-cost the benchmark weighs against its query time.
+cost the benchmark weighs against its query time. It indexes the effective text: a
+corrected call's editor's words, not the machine's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ BUILD_INDEX_SQL = (
 CREATE OR REPLACE TABLE search_docs AS
 SELECT call_uid || '|' || model_id AS doc_id, call_uid, call_date, model_id, text,
        transcribed_at, len(string_split(text, ' ')) AS n_words
-FROM transcripts
+FROM effective_transcripts
 WHERE call_date BETWEEN $d0 AND $d1
 """,
     """

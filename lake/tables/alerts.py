@@ -45,11 +45,16 @@ ALERTS = _spec(
         _f("evaluated_at", UTC_TS, False),
         # the units heard on the call, named beside their ids: "Engine 12 (1201)"
         _f("units", pa.list_(pa.string())),
+        # set when a correction of the call's text no longer raises the alert; cleared when a
+        # later correction raises it again. The row stays, so what was sent stays explained.
+        _f("retracted_at", UTC_TS),
+        _f("retraction_reason", pa.string()),
     ],
     key=("alert_id",),
     partition_by=("call_date",),
     description="Keyword-group matches on transcripts: the matched words with their audio "
-    "times, the call, the location, and the channels subscribed to the match.",
+    "times, the call, the location, and the channels subscribed to the match; retracted_at and "
+    "retraction_reason when a correction of the call's text no longer raises it.",
 )
 
 ALERT_DELIVERIES = _spec(
@@ -60,6 +65,13 @@ ALERT_DELIVERIES = _spec(
         # 0 is the planned delivery; 1, 2, ... are send attempts, each claimed in its own commit
         _f("attempt", pa.int32(), False),
         _f("call_date", pa.date32(), False),
+        # which message the row sends: 0 (or null, in rows written before notices) the alert,
+        # odd a retraction, even past 0 the alert restored; the receiver's idempotency key is
+        # (alert_id, notice)
+        _f("notice", pa.int32()),
+        # the attempt that planned the notice (null: 0); its attempts, backoff and give-up
+        # count from there, not from the alert's
+        _f("notice_from_attempt", pa.int32()),
         _f("status", pa.string(), False),
         _f("tries", pa.int32(), False),
         _f("last_error", pa.string()),
@@ -71,6 +83,7 @@ ALERT_DELIVERIES = _spec(
     key=("alert_id", "channel", "attempt"),
     partition_by=("call_date",),
     description="Delivery log per alert and channel: one row per attempt, the newest being the "
-    "delivery's state (pending, sending, sent, failed, suppressed, in_doubt). Each attempt row "
+    "delivery's state (pending, sending, sent, failed, suppressed, in_doubt) and its notice the "
+    "message it carries (the alert, a retraction, the alert restored). Each attempt row "
     "is committed with a Delta app transaction that claims it, so no attempt is sent twice.",
 )

@@ -11,9 +11,11 @@ hold its secrets. Its URL is never in code or in the YAML:
   is built inside the plugin after its own format conversions), so these are POSTed with
   httpx over bytes signed right before sending.
 
-Every send carries the alert id as an idempotency key the receiver can see: the
-``X-Scanlake-Alert-Id`` header for webhooks and e-mail (Apprise plugins with custom headers),
-and a ``ref`` line in the text for the others (Signal, chat apps).
+Every send carries the alert id and its notice (0 the alert, then its retraction and its
+restoration after a correction) as an idempotency key the receiver can see: the
+``X-Scanlake-Alert-Id`` and ``X-Scanlake-Notice`` headers for webhooks and e-mail (Apprise
+plugins with custom headers), and a ``ref`` line in the text for the others (Signal, chat
+apps). ``X-Scanlake-Event`` names the notice: ``alert``, ``retraction`` or ``restoration``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from resources.notify.signing import (
     ALERT_ID_HEADER,
     ATTEMPT_HEADER,
+    EVENT_HEADER,
+    NOTICE_HEADER,
     SIGNATURE_HEADER,
     body_bytes,
     signature,
@@ -63,7 +67,7 @@ class ChannelSpec:
     url_env: str
     signing_secret_env: str | None = None
     # Resend an attempt whose outcome was lost in a crash: only for receivers that drop
-    # a second copy with the same alert id.
+    # a second copy with the same alert id and notice.
     resend_in_doubt: bool = False
 
     @property
@@ -78,6 +82,8 @@ class Notification:
     body: str
     payload: Mapping[str, object] = field(default_factory=dict)
     attempt: int = 1
+    notice: int = 0
+    event: str = "alert"
 
 
 @dataclass(frozen=True)
@@ -140,7 +146,9 @@ def send_with_retries(
     retrying = Retrying(
         stop=stop_after_attempt(max(1, tries)),
         wait=jittered,
-        retry=retry_if_exception(lambda exc: isinstance(exc, SendFailed) and not isinstance(exc, SendRefused)),
+        retry=retry_if_exception(
+            lambda exc: isinstance(exc, SendFailed) and not isinstance(exc, SendRefused)
+        ),
         sleep=sleep,
         reraise=True,
     )
@@ -168,6 +176,8 @@ def _send_signed(
         "User-Agent": "scanlake-alerts",
         ALERT_ID_HEADER: note.alert_id,
         ATTEMPT_HEADER: str(note.attempt),
+        NOTICE_HEADER: str(note.notice),
+        EVENT_HEADER: note.event,
         SIGNATURE_HEADER: signature(secret, body),
     }
     try:
@@ -194,10 +204,14 @@ def _send_apprise(channel: ChannelSpec, url: str, note: Notification, timeout_s:
     if isinstance(headers, dict):
         headers[ALERT_ID_HEADER] = note.alert_id
         headers[ATTEMPT_HEADER] = str(note.attempt)
+        headers[NOTICE_HEADER] = str(note.notice)
+        headers[EVENT_HEADER] = note.event
     sender = apprise.Apprise()
     sender.add(plugin)
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as logs:
         ok = sender.notify(body=note.body, title=note.title, body_format=apprise.NotifyFormat.TEXT)
     if not ok:
-        detail = without_urls(" ".join(logs.getvalue().split()))[:300] or "Apprise reported a failure"
+        detail = (
+            without_urls(" ".join(logs.getvalue().split()))[:300] or "Apprise reported a failure"
+        )
         raise SendFailed(detail)

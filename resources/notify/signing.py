@@ -15,6 +15,10 @@ from collections.abc import Mapping
 SIGNATURE_HEADER = "X-Scanlake-Signature"
 ALERT_ID_HEADER = "X-Scanlake-Alert-Id"
 ATTEMPT_HEADER = "X-Scanlake-Attempt"
+# which message of the alert: 0 the alert, odd a retraction, even past 0 the alert restored;
+# a receiver drops repeats of an (alert id, notice) pair
+NOTICE_HEADER = "X-Scanlake-Notice"
+EVENT_HEADER = "X-Scanlake-Event"  # alert, retraction or restoration
 _PREFIX = "sha256="
 
 

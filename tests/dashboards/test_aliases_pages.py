@@ -36,7 +36,10 @@ def aliased_lake(tmp_path_factory: pytest.TempPathFactory) -> SmallLake:
     small = build_small_lake(LakeLocation(str(tmp_path_factory.mktemp("aliases") / "lake")))
     now = dt.datetime.now(dt.UTC)
     for spec, name in ((UNIT_ALIASES, "units.csv"), (TALKGROUP_ALIASES, "tgs.csv")):
-        write(small.location, import_files(spec, [AliasFile("clarkco", name)], now, read=FILES.__getitem__))
+        write(
+            small.location,
+            import_files(spec, [AliasFile("clarkco", name)], now, read=FILES.__getitem__),
+        )
     return small
 
 
@@ -91,7 +94,10 @@ def test_aliases_on_the_incidents_page(tmp_path, monkeypatch):
     for day in sorted({start.date(), now.date()}):
         group_partition(lake, day, now, MODEL)
     # the fire's first call was keyed by unit 5000, tagged "Dispatch A" by the recorder
-    files = {"u.csv": "5000,County Fire Desk\n", "t.csv": "Decimal,Alpha Tag,Mode\n1001,Fire Ops 1,D\n"}
+    files = {
+        "u.csv": "5000,County Fire Desk\n",
+        "t.csv": "Decimal,Alpha Tag,Mode\n1001,Fire Ops 1,D\n",
+    }
     for spec, name in ((UNIT_ALIASES, "u.csv"), (TALKGROUP_ALIASES, "t.csv")):
         write(lake, import_files(spec, [AliasFile(SYSTEM, name)], now, read=files.__getitem__))
     monkeypatch.setenv("SCANLAKE_LAKE_URI", lake.uri)
@@ -101,3 +107,16 @@ def test_aliases_on_the_incidents_page(tmp_path, monkeypatch):
     heads = [m.value for m in at.markdown if m.value.startswith("**+")]
     assert heads[0] == f"**+00:00** · {md('Fire Ops 1 (1001)')}"
     assert "Heard: " + md("County Fire Desk (5000)") in [c.value for c in at.caption]
+
+
+def test_aliases_in_the_maps_talkgroup_filter(env):
+    at = open_app("views/map.py")
+    at.selectbox[0].set_value("Last 7 days").run()
+    picker = at.multiselect(key="map_tg")
+    # the alias as written: a multiselect's options are plain text, never Markdown
+    assert f"{TALKGROUP} (1001)" in picker.options
+    # a talkgroup without an alias keeps the recorder's tag beside its id
+    assert all(o.endswith(")") and not o.startswith("None") for o in picker.options)
+    picker.set_value(["1001"]).run()
+    points = json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"][-1]["data"]
+    assert points and {p["talkgroup_name"] for p in points} == {html.escape(f"{TALKGROUP} (1001)")}

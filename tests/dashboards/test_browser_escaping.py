@@ -43,12 +43,19 @@ def assert_inert(page: Page, requested: list[str]) -> None:
     assert not [u for u in requested if "127.0.0.1:1/" in u]
 
 
-@pytest.mark.parametrize("path", ["call", "live", "alerts"])
+@pytest.mark.parametrize("path", ["call", "live", "alerts", "incidents"])
 def test_hostile_labels_render_inert(hostile_app, browser_page, path):
     url, uid, day = hostile_app
     page, requested = browser_page
     query = f"?call={uid}&date={day}" if path == "call" else ""
     page.goto(f"{url}/{path}{query}", wait_until="domcontentloaded")
-    heading = {"call": "Call detail", "live": "Live calls", "alerts": "Alerts"}[path]
-    expect(page.get_by_test_id("stMain").get_by_role("heading", name=heading)).to_be_visible(timeout=60_000)
+    heading = {
+        "call": "Call detail",
+        "live": "Live calls",
+        "alerts": "Alerts",
+        "incidents": "Incidents",
+    }[path]
+    expect(page.get_by_test_id("stMain").get_by_role("heading", name=heading)).to_be_visible(
+        timeout=60_000
+    )
     assert_inert(page, requested)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -38,7 +39,9 @@ GFM_AUTOLINK = re.compile(r"(?i)https?://|www\.|[-.\w+]+@[-\w]+(\.[-\w]+)+")
 def active_elements(source: str) -> list[str]:
     """The image, link and HTML tokens CommonMark makes of ``source``, plus the literal
     autolinks GitHub-flavoured Markdown (as Streamlit renders it) would make of its text."""
-    tokens = [t for block in PARSER.parseInline(source, {}) for t in (block, *(block.children or []))]
+    tokens = [
+        t for block in PARSER.parseInline(source, {}) for t in (block, *(block.children or []))
+    ]
     found = [t.type for t in tokens if t.type in ACTIVE]
     text = "".join(t.content for t in tokens if t.type == "text")
     return found + [m.group(0) for m in GFM_AUTOLINK.finditer(text)]
@@ -61,7 +64,12 @@ def test_md_escapes_everything_active():
 
 @pytest.mark.parametrize(
     ("page", "query"),
-    [("views/live.py", {}), ("views/alerts.py", {}), ("views/call.py", {"call": "UID"})],
+    [
+        ("views/live.py", {}),
+        ("views/alerts.py", {}),
+        ("views/call.py", {"call": "UID"}),
+        ("views/incidents.py", {}),
+    ],
 )
 def test_pages_render_hostile_labels_as_text(hostile_env, page, query):
     lake, uid = hostile_env
@@ -87,3 +95,17 @@ def test_search_hit_renders_hostile_labels_as_text(hostile_env):
 def test_call_id_from_the_url_is_escaped(hostile_env):
     at = open_app("views/call.py", call=HOSTILE)
     assert at.error and all(active_elements(v) == [] for v in rendered_markdown(at))
+
+
+def test_incidents_page_shows_a_hostile_incident_as_text(hostile_env):
+    lake, uid = hostile_env
+    at = open_app("views/incidents.py")
+    [heading] = at.subheader
+    assert all(w in heading.value for w in VISIBLE) and active_elements(heading.value) == []
+    assert any(c.value.startswith("Units: ") and "onerror" in c.value for c in at.caption)
+    # the incident's map tooltip is HTML: its place and type are escaped there
+    [deck] = at.get("deck_gl_json_chart")
+    spec = json.loads(deck.proto.json)
+    [point] = spec["layers"][0]["data"]
+    assert "<img" not in point["place"] and "<img" not in point["precision"]
+    assert "&lt;img" in point["place"] and "&lt;img" in point["precision"]

@@ -62,14 +62,17 @@ def test_incidents_page_shows_timeline_players_and_map(incident_env) -> None:
     assert metric(at, "Incidents") == "2" and metric(at, "Calls") == "7"
     # the most recently active incident first: the fire, cleared at +25 min
     assert at.selectbox(key="inc_pick").value == f"inc-{incident_env['f1']}"
-    assert any("STRUCTURE_FIRE at 1220 OAK STREET" in s.value for s in at.subheader)
+    # the heading is Markdown: the incident's type and place are escaped there
+    assert any(md("STRUCTURE_FIRE at 1220 OAK STREET") in s.value for s in at.subheader)
     assert any(":green-badge[cleared]" in m.value for m in at.markdown)
     heads = [m.value for m in at.markdown if m.value.startswith("**+")]
     tg = md("FD Dispatch (1001)")  # the talkgroup's name beside its id
     assert heads[0] == f"**+00:00** · {tg}" and heads[-1] == f"**+25:00** · {tg}"
     assert len(heads) == 5 and len(at.get("audio")) == 5
     # shown as text: escaped like every label from a source
-    assert md("Medic 4, respond to 1220 Oak Street, stand by for fire") in [m.value for m in at.markdown]
+    assert md("Medic 4, respond to 1220 Oak Street, stand by for fire") in [
+        m.value for m in at.markdown
+    ]
     decks = [json.loads(d.proto.json) for d in at.get("deck_gl_json_chart")]
     assert decks and decks[0]["layers"][0]["data"][0]["lat"] == pytest.approx(40.0176)
 
@@ -101,7 +104,9 @@ def test_incident_colours_on_the_map(incident_env) -> None:
 
 @pytest.fixture(scope="module")
 def app_url(incident_lake, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_app(incident_lake[0].uri, tmp_path_factory.mktemp("streamlit") / "streamlit.log") as url:
+    with running_app(
+        incident_lake[0].uri, tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    ) as url:
         yield url
 
 
@@ -115,8 +120,12 @@ def test_incidents_page_in_chromium(app_url: str, incident_lake, chromium_path: 
         page.goto(f"{app_url}/incidents", wait_until="domcontentloaded")
         main = page.get_by_test_id("stMain")
         expect(main.get_by_role("heading", name="Incidents")).to_be_visible(timeout=60_000)
-        expect(main.get_by_test_id("stMetric").filter(has_text="Incidents")).to_contain_text("2", timeout=30_000)
-        expect(main.get_by_text("STRUCTURE_FIRE at 1220 OAK STREET").first).to_be_visible(timeout=30_000)
+        expect(main.get_by_test_id("stMetric").filter(has_text="Incidents")).to_contain_text(
+            "2", timeout=30_000
+        )
+        expect(main.get_by_text("STRUCTURE_FIRE at 1220 OAK STREET").first).to_be_visible(
+            timeout=30_000
+        )
         expect(main.locator("audio")).to_have_count(5, timeout=30_000)
         expect(main.get_by_text("+25:00").first).to_be_visible()
         chart = main.get_by_test_id("stDeckGlJsonChart")

@@ -32,10 +32,20 @@ REJECTED = "zqxjsetaside"  # a word only a rejected request holds
 
 def correct(lake: SmallLake, uid: str, text: str, base_version: int = 0) -> CorrectionRequest:
     day = lake.start_of[uid].date()
-    machine = delta.read(lake.location, TRANSCRIPTS, ["call_uid", "model_id", "text"], {"call_date": [day]})
-    base = next(r["text"] for r in machine.to_pylist() if r["call_uid"] == uid and r["model_id"] == MODEL)
+    machine = delta.read(
+        lake.location, TRANSCRIPTS, ["call_uid", "model_id", "text"], {"call_date": [day]}
+    )
+    base = next(
+        r["text"] for r in machine.to_pylist() if r["call_uid"] == uid and r["model_id"] == MODEL
+    )
     request = CorrectionRequest.new(
-        uid, day, text, "dashboard:editor@local", base, base_version=base_version, base_model_id=MODEL
+        uid,
+        day,
+        text,
+        "dashboard:editor@local",
+        base,
+        base_version=base_version,
+        base_model_id=MODEL,
     )
     corrections.submit(ObjectStore(lake.location), request)
     return request
@@ -77,7 +87,12 @@ def test_corrections_search_finds_the_corrected_word_only(small: SmallLake):
     medic = set(q.search_calls(con, "Medic", window)["call_uid"])
     assert uid not in medic and medic == set(before["call_uid"]) - {uid}
     # a phrase the machine heard too keeps its time in the audio
-    assert q.search_calls(con, '"structure fire"', window).set_index("call_uid").loc[uid, "hit_start_s"] > 0
+    assert (
+        q.search_calls(con, '"structure fire"', window)
+        .set_index("call_uid")
+        .loc[uid, "hit_start_s"]
+        > 0
+    )
     # the live list and the Call page read the corrected text
     live = q.latest_calls(con, window).set_index("call_uid")
     assert FIXED in live.loc[uid, "transcript"]
@@ -105,7 +120,9 @@ def test_redaction_removes_corrections_and_their_requests(any_lake: LakeLocation
 
     assert stored_with(any_lake, *needles) == []
     assert done.rows_removed[TRANSCRIPT_CORRECTIONS.name] == 1
-    assert sum(1 for k in done.objects_removed if "corrections" in k) == 3  # pending, set aside, reason
+    assert (
+        sum(1 for k in done.objects_removed if "corrections" in k) == 3
+    )  # pending, set aside, reason
     kept = delta.read(any_lake, TRANSCRIPT_CORRECTIONS).to_pylist()
     assert [r["call_uid"] for r in kept] == [other]
 
@@ -122,7 +139,9 @@ def test_redaction_by_retention_ages_corrections_with_their_transcripts(any_lake
 
     assert stored_with(any_lake, *(w.encode() for w in (FIXED, PENDING, REJECTED))) == []
     assert result.rows_deleted[TRANSCRIPT_CORRECTIONS.name] == 1 and result.objects_deleted == 3
-    assert [r["call_uid"] for r in delta.read(any_lake, TRANSCRIPT_CORRECTIONS).to_pylist()] == [new]
+    assert [r["call_uid"] for r in delta.read(any_lake, TRANSCRIPT_CORRECTIONS).to_pylist()] == [
+        new
+    ]
 
 
 def test_corrections_export_training_reads_back(small: SmallLake, tmp_path: Path):
@@ -148,9 +167,35 @@ def test_corrections_export_training_reads_back(small: SmallLake, tmp_path: Path
     # only calls edited twice; a system that has none; an existing export is not overwritten
     twice = export_training(small.location, tmp_path / "v2", ExportFilter(min_version=2))
     assert twice.pairs == 1
-    assert export_training(small.location, tmp_path / "none", ExportFilter(systems=frozenset({"x"}))).pairs == 0
+    assert (
+        export_training(
+            small.location, tmp_path / "none", ExportFilter(systems=frozenset({"x"}))
+        ).pairs
+        == 0
+    )
     with pytest.raises(ExportExists):
         export_training(small.location, tmp_path / "out", ExportFilter())
     day = small.start_of[first].date()
     dated = export_training(small.location, tmp_path / "day", ExportFilter(since=day, until=day))
     assert dated.pairs == sum(1 for u in (first, second, third) if small.start_of[u].date() == day)
+
+
+def test_corrections_the_words_and_fts_searches_read_the_corrected_text_too(small: SmallLake):
+    uid = small.calls_of(0)[0]  # "Engine 12 Medic 4 respond to a structure fire at 1220 Oak Street"
+    window = q.Window(small.now - dt.timedelta(days=3), small.now + dt.timedelta(minutes=1))
+    before = q.open_lake(small.location)
+    medic_before = set(q.search_words(before, "Medic", window)["call_uid"])
+    assert uid in medic_before
+
+    committed(small, uid, f"Engine 12 {FIXED} 4 respond to a structure fire at 1220 Oak Street")
+    con = q.open_lake(small.location)
+    q.build_search_index(con, window)
+    for search in (q.search_words, q.search_fts):
+        hits = search(con, FIXED, window)
+        assert list(hits["call_uid"]) == [uid], search.__name__
+        assert FIXED in hits.iloc[0]["text"] and hits.iloc[0]["hit_start_s"] is None
+        medic = set(search(con, "Medic", window)["call_uid"])
+        assert medic == medic_before - {uid}, search.__name__
+        # a phrase of the corrected text, across the word the machine had wrong
+        assert list(search(con, f'"12 {FIXED} 4"', window)["call_uid"]) == [uid]
+        assert uid in set(search(con, '"structure fire"', window)["call_uid"])

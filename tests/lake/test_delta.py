@@ -104,3 +104,16 @@ def test_a_column_registered_later_reads_as_null_then_joins_on_merge(lake):
     ]
     delta.merge(lake, RAW_CALLS, raw_calls(3))
     assert sorted(delta.read(lake, RAW_CALLS)["duration_s"].to_pylist()) == [3.5, 3.5, 3.5]
+
+
+def test_a_column_registered_later_joins_on_append_once(lake):
+    # alert_deliveries gained `notice`: a claim appended to a log written before must not fail
+    old_schema = RAW_CALLS.schema.remove(RAW_CALLS.schema.get_field_index("duration_s"))
+    older = dataclasses.replace(RAW_CALLS, schema=old_schema)
+    delta.merge(lake, older, raw_calls(2).drop_columns(["duration_s"]))
+    assert not delta.append_once(lake, RAW_CALLS, raw_calls(3).slice(2), "later", 1).skipped
+    assert sorted(delta.read(lake, RAW_CALLS)["duration_s"].to_pylist(), key=str) == [
+        3.5,
+        None,
+        None,
+    ]

@@ -4,6 +4,7 @@ real local receivers (signed webhook, Signal REST API, SMTP)."""
 from __future__ import annotations
 
 import dagster as dg
+import pyarrow as pa
 import pytest
 import yaml
 
@@ -192,4 +193,36 @@ def test_retry_sensor_requests_a_run_only_when_something_is_due(
             dg.build_sensor_context(resources={"lake": lake_resource, "notifier": notifier})
         ),
         dg.SkipReason,
+    )
+
+
+def test_a_retraction_reaches_every_channel_that_got_the_alert_and_the_sensor_sees_it_owed(
+    lake, lake_resource, config_path, calls, receivers
+):
+    hook, signal, smtp = receivers
+    notifier = NotifierResource(config_path=config_path, backoff_s=0.0, send_tries=2)
+    resources = {"lake": lake_resource, "notifier": notifier}
+    materialize(lake_resource, config_path)
+    # the alerts step retracted it while this run sent it: no delivery run has seen it yet
+    [alert] = delta.read(lake, ALERTS).to_pylist()
+    retracted = {**alert, "retracted_at": alert["created_at"], "retraction_reason": "v1 by ed"}
+    delta.merge(lake, ALERTS, pa.Table.from_pylist([retracted], schema=ALERTS.schema))
+    context = dg.build_sensor_context(resources=resources)
+    [request] = alert_retry_sensor(context).run_requests
+    assert request.partition_key == Call("").day.isoformat()
+
+    dg.materialize([alert_deliveries], partition_key=request.partition_key, resources=resources)
+    assert [r.json()["event"] for r in hook.accepted()] == ["alert", "retraction"]
+    assert verify(
+        SECRET, hook.accepted()[1].body, hook.accepted()[1].headers["x-scanlake-signature"]
+    )
+    [_, sig] = signal.accepted()
+    assert sig.json()["message"].splitlines()[1] == "RETRACTED: v1 by ed"
+    [_, (_, mail)] = smtp.messages
+    assert (mail["X-Scanlake-Event"], mail["X-Scanlake-Notice"]) == ("retraction", "1")
+    assert {c: (r["status"], r["notice"]) for c, r in deliveries(lake).items()} == {
+        c: ("sent", 1) for c in ("cad", "dispatch", "ops-mail")
+    }
+    assert isinstance(
+        alert_retry_sensor(dg.build_sensor_context(resources=resources)), dg.SkipReason
     )

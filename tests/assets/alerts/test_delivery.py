@@ -66,7 +66,7 @@ def run(lake, alerts, hook, clock=None, policy=None, channels=None, run_id="run-
         alerts.values(),
         CONFIG.channels if channels is None else channels,
         send,
-        lambda alert, n: notification(alert, None, "UTC", n),
+        lambda alert, n, notice: notification(alert, None, "UTC", n, notice),
         policy or DeliveryPolicy(),
         run_id,
         clock or Clock(),
@@ -223,7 +223,7 @@ def test_a_crash_between_send_and_record_is_detected_not_resent(lake, alerts, ho
         raise Crash
 
     log = DeliveryLog(lake, {alerts[aid]["call_date"]})
-    render = lambda alert, n: notification(alert, None, "UTC", n)  # noqa: E731
+    render = lambda alert, n, notice: notification(alert, None, "UTC", n, notice)  # noqa: E731
     with pytest.raises(Crash):
         deliver(
             log,
@@ -245,3 +245,116 @@ def test_a_crash_between_send_and_record_is_detected_not_resent(lake, alerts, ho
     run(lake, only, hook, clock)
     assert len(hook.accepted()) == 1
     assert log.state()[(aid, "hook")]["status"] == "in_doubt"
+
+
+def retracted(alerts, at=None):
+    at = at or dt.datetime.now(dt.UTC)
+    return {
+        aid: {**a, "retracted_at": at, "retraction_reason": "corrected"}
+        for aid, a in alerts.items()
+    }
+
+
+def events(hook):
+    return [
+        (
+            r.headers["x-scanlake-alert-id"],
+            r.headers["x-scanlake-event"],
+            r.headers["x-scanlake-notice"],
+        )
+        for r in hook.accepted()
+    ]
+
+
+def test_a_retraction_goes_once_to_each_channel_that_got_the_alert(lake, alerts, hook):
+    run(lake, alerts, hook)
+    report = run(lake, retracted(alerts), hook, run_id="run-2")
+    assert (report.notices_planned, report.sent) == (2, 2)
+    assert sorted(events(hook)) == sorted(
+        [(a, "alert", "0") for a in alerts] + [(a, "retraction", "1") for a in alerts]
+    )
+    assert run(lake, retracted(alerts), hook, run_id="run-3").sent == 0
+    assert len(hook.accepted()) == 4
+    assert {(r["status"], r["notice"]) for r in state(lake, alerts).values()} == {("sent", 1)}
+    # the text says what it takes back, and the reference names the notice
+    last = hook.accepted()[-1].json()
+    assert (
+        last["title"].startswith("[fire] RETRACTION: ")
+        and "RETRACTED: corrected" in last["message"]
+    )
+
+
+def test_an_alert_retracted_before_it_was_sent_is_withdrawn_then_sent_when_restored(
+    lake, alerts, hook
+):
+    clock = Clock()
+    hook.fail_always = True
+    run(lake, alerts, hook, clock)  # both stay pending
+    hook.fail_always = False
+    clock.advance(DeliveryPolicy().retry_after_s + 1)
+    report = run(lake, retracted(alerts), hook, clock)
+    assert (report.withdrawn, report.sent) == (2, 0)
+    assert hook.accepted() == []  # the receiver never hears of it
+    assert {r["status"] for r in state(lake, alerts).values()} == {"withdrawn"}
+    assert run(lake, retracted(alerts), hook, clock).sent == 0
+    report = run(lake, alerts, hook, clock)  # a later correction raises them again
+    assert report.sent == 2 and sorted(events(hook)) == sorted((a, "alert", "0") for a in alerts)
+
+
+def test_a_failing_retraction_is_retried_and_sent_once(lake, alerts, hook):
+    clock = Clock()
+    run(lake, alerts, hook, clock)
+    hook.fail_always = True
+    assert run(lake, retracted(alerts), hook, clock).failed_attempts == 2
+    hook.fail_always = False
+    assert run(lake, retracted(alerts), hook, clock).waiting == 2  # backing off, not replanned
+    clock.advance(DeliveryPolicy().retry_after_s + 1)
+    assert run(lake, retracted(alerts), hook, clock).sent == 2
+    run(lake, retracted(alerts), hook, clock)
+    assert sorted(e for e in events(hook) if e[1] == "retraction") == sorted(
+        (a, "retraction", "1") for a in alerts
+    )
+
+
+def test_concurrent_runs_send_each_retraction_once(lake, alerts, hook):
+    run(lake, alerts, hook)
+    gone = retracted(alerts)
+    start = threading.Barrier(4)
+
+    def worker(i: int) -> None:
+        start.wait()
+        run(lake, gone, hook, run_id=f"run-{i}")
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(e for e in events(hook) if e[1] == "retraction") == sorted(
+        (a, "retraction", "1") for a in alerts
+    )
+
+
+def test_a_suppressed_alert_retracted_and_restored_is_never_sent(lake, alerts, hook):
+    run(lake, alerts, hook, policy=DeliveryPolicy(notify=False))
+    run(lake, retracted(alerts), hook)
+    run(lake, alerts, hook)
+    assert hook.requests == []
+    assert {r["status"] for r in state(lake, alerts).values()} == {"suppressed"}
+
+
+def test_a_retraction_counts_its_own_attempts_toward_giving_up(lake, alerts, hook):
+    clock = Clock()
+    policy = DeliveryPolicy(give_up_after_attempts=2, retry_after_s=0)
+    hook.fail_next = 4  # each alert's first attempt fails on both tries; its second is sent
+    run(lake, alerts, hook, clock, policy)
+    run(lake, alerts, hook, clock, policy)
+    assert {(r["status"], r["attempt"]) for r in state(lake, alerts).values()} == {("sent", 2)}
+    hook.fail_always = True
+    report = run(lake, retracted(alerts), hook, clock, policy)
+    assert (report.failed_attempts, report.gave_up) == (
+        2,
+        0,
+    )  # its first attempt, not the alert's third
+    assert {r["status"] for r in state(lake, alerts).values()} == {"pending"}
+    assert run(lake, retracted(alerts), hook, clock, policy).gave_up == 2

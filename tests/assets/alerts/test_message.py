@@ -69,3 +69,26 @@ def test_audio_link_prefers_the_app_route():
     )
     assert audio_url(key, None, lambda k: f"s3://bucket/lake/{k}") == f"s3://bucket/lake/{key}"
     assert audio_url(None, "https://app.example", lambda k: k) is None
+
+
+def test_a_retraction_says_when_and_why_and_a_restoration_says_it_stands_again():
+    at = dt.datetime(2024, 6, 1, 13, 0, tzinfo=dt.UTC)
+    gone = {**ALERT, "retracted_at": at, "retraction_reason": "transcript correction v1 by ed"}
+    note = notification(gone, "u", notice=1)
+    assert note.title == "[structure-fire] RETRACTION: Metro Fire Disp (1201@metro)"
+    assert note.body.splitlines()[0] == "RETRACTED: transcript correction v1 by ed"
+    assert note.body.splitlines()[-1] == "ref abc123 · retraction 1"
+    assert (note.event, note.notice, note.alert_id) == ("retraction", 1, "abc123")
+    data = json.loads(body_bytes(note.payload))
+    assert (data["event"], data["notice"], data["version"]) == ("retraction", 1, 2)
+    assert data["retracted_at"] == "2024-06-01T13:00:00+00:00"
+    assert data["retraction_reason"] == "transcript correction v1 by ed"
+    assert body_bytes(notification(gone, "u", attempt=4, notice=1).payload) == body_bytes(
+        note.payload
+    )
+
+    back = notification(ALERT, "u", notice=2)
+    assert back.body.startswith("RESTORED: ") and back.event == "restoration"
+    assert back.payload["retracted_at"] is None and back.payload["event"] == "restoration"
+    first = notification(ALERT, "u")
+    assert (first.payload["event"], first.payload["notice"], first.event) == ("alert", 0, "alert")
