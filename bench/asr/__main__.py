@@ -15,7 +15,7 @@ came back with too few words for their speech (the guards' ``min_words_per_s``).
 
 Usage: ``uv run python -m bench.asr [--calls 120] [--seed 11] [--rounds 2] [--out DIR]
 [--beam N] [--vad silero|pyannote] [--unpacked] [--dense-only] [--model TIER]
-[--short-encoder] [--previous-defaults] [--town autauga|wexmoor|generated-SEED]``
+[--short-encoder] [--lone-encoder] [--town autauga|wexmoor|generated-SEED]``
 """
 
 from __future__ import annotations
@@ -113,10 +113,9 @@ def main() -> None:
         help="also run (b) and (c) encoding only each window's audio, not a padded 30 s",
     )
     parser.add_argument(
-        "--previous-defaults",
+        "--lone-encoder",
         action="store_true",
-        help="also run (c) with round 3's decode defaults (96 prompt tokens, a 30 s "
-        "encoder input for lone windows)",
+        help="also run (c) encoding a window that holds one call over its own audio (min 10 s)",
     )
     parser.add_argument(
         "--dense-only",
@@ -165,13 +164,10 @@ def main() -> None:
         paths["(cs) (c), encoder over the window's audio (min 10 s)"] = lambda: asset_path(
             short, corpus, prompts
         )
-    if args.previous_defaults:
-        before = WhisperEngine(
-            engine.models,
-            dataclasses.replace(options, max_prompt_tokens=96, lone_min_encode_s=0.0),
-        )
-        paths["(c3) (c) with round 3's decode defaults"] = lambda: asset_path(
-            before, corpus, prompts
+    if args.lone_encoder:
+        lone = WhisperEngine(engine.models, dataclasses.replace(options, lone_min_encode_s=10.0))
+        paths["(cl) (c), lone windows encoded over their own audio (min 10 s)"] = lambda: (
+            asset_path(lone, corpus, prompts)
         )
     if args.dense_only:
         # a rate no decode falls below: only flagged calls are decoded again, as before
