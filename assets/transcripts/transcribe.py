@@ -1,5 +1,6 @@
-"""Transcribing a batch of calls: VAD, packing across calls, one batched decode per
-prompt, words mapped back to their calls, hallucination guards and scores.
+"""Transcribing a batch of calls: VAD, packing calls of one prompt into shared windows,
+one batched decode of every prompt's windows, words mapped back to their calls,
+hallucination guards and scores.
 
 A pure function of audio and a loaded engine: the asset, the benchmark and the tests all
 call ``transcribe_calls`` directly.

@@ -3,7 +3,7 @@
 WhisperX's own batched pipeline decodes VAD chunks of one file and returns no word times;
 scanner calls are 2 to 10 s, so the transcript layer packs many calls into one window and
 hands this engine a batch of windows. Each window is encoded once, decoded with beam
-search (one prompt per batch), and its text tokens are aligned to the audio through
+search (one prompt per window), and its text tokens are aligned to the audio through
 Whisper's cross-attention (faster-whisper's word-timestamp method), so every word has a
 start, an end and a probability even without a wav2vec2 model. When a wav2vec2 model is
 configured, ``align`` refines each call's word times with WhisperX forced alignment.
