@@ -1,5 +1,6 @@
-"""Transcribing a batch of calls: VAD, packing across calls, one batched decode per
-prompt, words mapped back to their calls, hallucination guards and scores.
+"""Transcribing a batch of calls: VAD, packing calls of one prompt into shared windows,
+one batched decode of every prompt's windows, words mapped back to their calls,
+hallucination guards and scores.
 
 A pure function of audio and a loaded engine: the asset, the benchmark and the tests all
 call ``transcribe_calls`` directly.
@@ -196,27 +197,34 @@ def _decode(
     for i in indices:
         groups.setdefault(calls[i].vocabulary if prompted else None, []).append(i)
     audios = [c.audio for c in calls]
-    for vocabulary, members in groups.items():
-        pieces = [p for i in members for p in states[i].pieces]
-        windows = pack(
-            pieces, pack_calls=pack_calls, gap_s=packing.gap_s, window_s=packing.window_s
+    # calls of one prompt share windows; the engine batches windows across prompts
+    windows = [
+        (vocabulary, window)
+        for vocabulary, members in groups.items()
+        for window in pack(
+            [p for i in members for p in states[i].pieces],
+            pack_calls=pack_calls,
+            gap_s=packing.gap_s,
+            window_s=packing.window_s,
         )
-        t0 = time.perf_counter()
-        decoded = engine.decode(
-            [render(w, audios) for w in windows],
-            [w.content_s for w in windows],
-            vocabulary,
-            fallback,
-        )
-        elapsed_ms = (time.perf_counter() - t0) * 1000
-        total_s = sum(p.duration_s for p in pieces) or 1.0
-        for window, result in zip(windows, decoded, strict=True):
-            for piece, words in assign_words(window, result.words).items():
-                state = states[piece.call]
-                state.words[piece.part] = words
-                state.no_speech.append(result.no_speech_prob)
-                state.shared |= len(window.calls) > 1
-                state.ms += elapsed_ms * piece.duration_s / total_s
+    ]
+    t0 = time.perf_counter()
+    decoded = engine.decode(
+        [render(w, audios) for _, w in windows],
+        [w.content_s for _, w in windows],
+        [v for v, _ in windows],
+        fallback,
+        lone=[len(w.calls) == 1 for _, w in windows],
+    )
+    elapsed_ms = (time.perf_counter() - t0) * 1000
+    total_s = sum(p.piece.duration_s for _, w in windows for p in w.placements) or 1.0
+    for (_, window), result in zip(windows, decoded, strict=True):
+        for piece, words in assign_words(window, result.words).items():
+            state = states[piece.call]
+            state.words[piece.part] = words
+            state.no_speech.append(result.no_speech_prob)
+            state.shared |= len(window.calls) > 1
+            state.ms += elapsed_ms * piece.duration_s / total_s
 
 
 def _finish(

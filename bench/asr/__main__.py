@@ -15,7 +15,7 @@ came back with too few words for their speech (the guards' ``min_words_per_s``).
 
 Usage: ``uv run python -m bench.asr [--calls 120] [--seed 11] [--rounds 2] [--out DIR]
 [--beam N] [--vad silero|pyannote] [--unpacked] [--dense-only] [--model TIER]
-[--short-encoder] [--town autauga|wexmoor|generated-SEED]``
+[--short-encoder] [--lone-encoder] [--town autauga|wexmoor|generated-SEED]``
 """
 
 from __future__ import annotations
@@ -113,6 +113,11 @@ def main() -> None:
         help="also run (b) and (c) encoding only each window's audio, not a padded 30 s",
     )
     parser.add_argument(
+        "--lone-encoder",
+        action="store_true",
+        help="also run (c) encoding a window that holds one call over its own audio (min 10 s)",
+    )
+    parser.add_argument(
         "--dense-only",
         action="store_true",
         help="also run (b) and (c) without re-decoding calls left with too few words",
@@ -158,6 +163,11 @@ def main() -> None:
         )
         paths["(cs) (c), encoder over the window's audio (min 10 s)"] = lambda: asset_path(
             short, corpus, prompts
+        )
+    if args.lone_encoder:
+        lone = WhisperEngine(engine.models, dataclasses.replace(options, lone_min_encode_s=10.0))
+        paths["(cl) (c), lone windows encoded over their own audio (min 10 s)"] = lambda: (
+            asset_path(lone, corpus, prompts)
         )
     if args.dense_only:
         # a rate no decode falls below: only flagged calls are decoded again, as before

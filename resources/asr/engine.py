@@ -3,7 +3,7 @@
 WhisperX's own batched pipeline decodes VAD chunks of one file and returns no word times;
 scanner calls are 2 to 10 s, so the transcript layer packs many calls into one window and
 hands this engine a batch of windows. Each window is encoded once, decoded with beam
-search (one prompt per batch), and its text tokens are aligned to the audio through
+search (one prompt per window), and its text tokens are aligned to the audio through
 Whisper's cross-attention (faster-whisper's word-timestamp method), so every word has a
 start, an end and a probability even without a wav2vec2 model. When a wav2vec2 model is
 configured, ``align`` refines each call's word times with WhisperX forced alignment.
@@ -11,6 +11,7 @@ configured, ``align`` refines each call's word times with WhisperX forced alignm
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,6 +52,8 @@ class DecodeOptions:
     # but prompted decodes lost 2-2.5 WER points (tiny.en leans on the prompt when the audio
     # context is short), and the asset prompts by default.
     min_encode_s: float = 0.0
+    # The floor for windows that hold one call (second decodes, long calls), if set.
+    lone_min_encode_s: float = 0.0
     encode_step_s: float = 2.0
 
     def __post_init__(self) -> None:
@@ -128,42 +131,76 @@ class WhisperEngine:
         self,
         windows: Sequence[np.ndarray],
         content_s: Sequence[float],
-        vocabulary: str | None = None,
+        vocabulary: str | None | Sequence[str | None] = None,
         fallback: bool = False,
+        lone: Sequence[bool] | None = None,
     ) -> list[WindowDecode]:
-        """Decode windows of at most 30 s of 16 kHz audio that share one prompt.
-        ``content_s`` is how far into each window there is audio: words are aligned only
-        within it, never into the padding. ``fallback`` is for a second attempt."""
-        prompt = self.prompt(vocabulary)
+        """Decode windows of at most 30 s of 16 kHz audio, in order. ``vocabulary`` is one
+        prompt for every window or one per window. ``content_s`` is how far into each
+        window there is audio: words are aligned only within it, never into the padding.
+        ``lone`` marks windows that hold one call (see ``lone_min_encode_s``); ``fallback``
+        is for a second attempt."""
+        vocabularies = (
+            [vocabulary] * len(windows)
+            if vocabulary is None or isinstance(vocabulary, str)
+            else list(vocabulary)
+        )
+        lone = list(lone) if lone is not None else [False] * len(windows)
+        prompts = {v: self.prompt(v) for v in set(vocabularies)}
         ngram = (
             self.options.fallback_no_repeat_ngram_size
             if fallback
             else self.options.no_repeat_ngram_size
         )
-        out: list[WindowDecode] = []
+
+        # CTranslate2 batches windows whose prompts put <|startoftranscript|> at one position,
+        # i.e. prompts of one length: windows of different prompts (talkgroups) share a batch
+        # when theirs are equally long, as most are once cut to ``max_prompt_tokens``. Within
+        # that, windows with one encoder input length, and of like lengths, batch together.
+        def kind(i: int) -> tuple[int, float]:
+            return len(prompts[vocabularies[i]]), self._floor_s(lone[i])
+
+        order = sorted(range(len(windows)), key=lambda i: (kind(i), content_s[i]))
+        out: dict[int, WindowDecode] = {}
         size = self.options.batch_size
-        for i in range(0, len(windows), size):
-            out += self._decode_batch(windows[i : i + size], content_s[i : i + size], prompt, ngram)
-        return out
+        for _, same in itertools.groupby(order, key=kind):
+            members = list(same)
+            for batch in (members[k : k + size] for k in range(0, len(members), size)):
+                decoded = self._decode_batch(
+                    [windows[i] for i in batch],
+                    [content_s[i] for i in batch],
+                    [prompts[vocabularies[i]] for i in batch],
+                    ngram,
+                    self._floor_s(lone[batch[0]]),
+                )
+                out.update(zip(batch, decoded, strict=True))
+        return [out[i] for i in range(len(windows))]
+
+    def _floor_s(self, lone: bool) -> float:
+        """The least encoder input (seconds) for a window; 0 = faster-whisper's full 30 s."""
+        if lone and self.options.lone_min_encode_s > 0:
+            return self.options.lone_min_encode_s
+        return self.options.min_encode_s
 
     def _decode_batch(
         self,
         windows: Sequence[np.ndarray],
         content_s: Sequence[float],
-        prompt: list[int],
+        prompts: Sequence[list[int]],
         ngram: int,
+        min_encode_s: float,
     ) -> list[WindowDecode]:
         n_samples = int(WINDOW_S * SAMPLE_RATE)
-        n_frames = self._encoded_frames(max(content_s))
+        n_frames = self._encoded_frames(max(content_s), min_encode_s)
         features = np.stack(
             [self.model.feature_extractor(_fit(w, n_samples))[:, :n_frames] for w in windows]
         )
         encoded = self.model.encode(features)
         results = self.model.model.generate(
             encoded,
-            [list(prompt) for _ in windows],
+            [list(p) for p in prompts],
             beam_size=self.options.beam_size,
-            max_length=self._max_length(len(prompt), max(content_s)),
+            max_length=self._max_length(len(prompts[0]), max(content_s)),
             return_scores=True,
             return_no_speech_prob=True,
             suppress_blank=True,
@@ -192,14 +229,15 @@ class WhisperEngine:
             )
         return decoded
 
-    def _encoded_frames(self, content_s: float) -> int:
+    def _encoded_frames(self, content_s: float, min_encode_s: float | None = None) -> int:
         """Mel frames given to the encoder for a batch whose longest audio is ``content_s``:
         an even count (the encoder's stride is 2), at most the full 30 s."""
         full = self.model.feature_extractor.nb_max_frames
-        if self.options.min_encode_s <= 0:
+        floor = self.options.min_encode_s if min_encode_s is None else min_encode_s
+        if floor <= 0:
             return full
         step = self.options.encode_step_s
-        seconds = max(self.options.min_encode_s, math.ceil(content_s / step) * step)
+        seconds = max(floor, math.ceil(content_s / step) * step)
         frames = math.ceil(seconds * self.model.frames_per_second)
         return min(full, frames + frames % 2)
 

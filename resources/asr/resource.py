@@ -81,6 +81,11 @@ class TranscriberResource(ConfigurableResource):
     max_prompt_tokens: int = Field(
         default=DecodeOptions.max_prompt_tokens, description="Token budget of the prompt"
     )
+    lone_min_encode_s: float = Field(
+        default=DecodeOptions.lone_min_encode_s,
+        description="Least encoder input, seconds, for a window holding one call "
+        "(second decodes); 0 = Whisper's full 30 s",
+    )
     pack_calls: bool = Field(
         default=PackingOptions.pack_calls, description="Pack several calls into each window"
     )
@@ -130,6 +135,7 @@ class TranscriberResource(ConfigurableResource):
             beam_size=self.beam_size,
             prompt_mode=self.prompt_mode,
             max_prompt_tokens=self.max_prompt_tokens,
+            lone_min_encode_s=self.lone_min_encode_s,
         )
 
     def packing(self) -> PackingOptions:

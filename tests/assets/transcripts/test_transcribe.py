@@ -67,6 +67,30 @@ def test_one_call_per_window_hears_the_same_words(engine):
     assert_own_words(alone)
 
 
+def test_calls_of_different_prompts_are_decoded_in_one_batch_and_lone_windows_short(engine):
+    """Windows are packed per prompt but batched across prompts of one token length; a
+    window holding one call can be given a shorter encoder input (``lone_min_encode_s``)."""
+    engine = WhisperEngine(
+        engine.models,
+        dataclasses.replace(engine.options, max_prompt_tokens=6, lone_min_encode_s=10.0),
+    )
+    prompts = {"c-engine": "Engine 12, Ladder 7, Battalion 2.", "c-medic": "Medic 4, ALS, BLS."}
+    calls = [
+        dataclasses.replace(c, vocabulary=prompts.get(c.call_uid))
+        for c in mixed_calls()
+        if c.call_uid in ("c-engine", "c-medic")
+    ]
+    frames: list[tuple[int, int]] = []
+    original = engine.model.encode
+    engine.model.encode = lambda f: frames.append(f.shape[::2]) or original(f)
+    try:
+        results = transcribe_calls(calls, engine, PackingOptions(retry=False))
+    finally:
+        del engine.model.encode  # the instance attribute; the shared model is untouched
+    assert frames == [(2, 1000)]  # one batch, two lone windows, 10 s of encoder input each
+    assert_own_words(results, ["engine", "medic"])
+
+
 def test_a_call_longer_than_a_window_is_split_and_rejoined_in_order(engine):
     audio = np.concatenate(
         [speak(SENTENCES[k], 0.2, 0.2) for k in ORDER]

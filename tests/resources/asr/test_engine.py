@@ -88,3 +88,37 @@ def test_the_encoder_can_see_only_the_windows_audio_rounded_up(engine):
     assert frames(29.9) == frames(30.0) == 3000
     [decoded] = short.decode([speak(SENTENCES["engine"])], [4.0])
     assert len(words_of(decoded.text) & KEY_WORDS["engine"]) >= 4, decoded.text
+
+
+def test_windows_of_different_prompts_share_a_batch_and_keep_their_own_prompt(engine):
+    # both prompts are cut to 6 tokens, so <|startoftranscript|> sits at one position
+    cut = WhisperEngine(engine.models, dataclasses.replace(engine.options, max_prompt_tokens=6))
+    clips = [speak(SENTENCES["engine"]), speak(SENTENCES["medic"])]
+    seconds = [c.size / 16000 for c in clips]
+    prompts = ["Engine 12, Ladder 7, Battalion 2, structure fire.", "Medic 4, Ambulance 9, ALS."]
+    batches = []
+    original = cut._decode_batch
+    cut._decode_batch = lambda *a: batches.append(len(a[0])) or original(*a)
+    together = cut.decode(clips, seconds, prompts)
+    assert batches == [2]
+    alone = [cut.decode([c], [s], p)[0] for c, s, p in zip(clips, seconds, prompts, strict=True)]
+    assert [d.text for d in together] == [d.text for d in alone]
+    assert KEY_WORDS["engine"] <= words_of(together[0].text)
+    assert len(KEY_WORDS["medic"] & words_of(together[1].text)) >= 4
+
+
+def test_a_lone_window_can_encode_a_shorter_input_than_a_packed_one(engine):
+    lone = WhisperEngine(engine.models, dataclasses.replace(engine.options, lone_min_encode_s=10))
+    assert lone._encoded_frames(4.0, lone._floor_s(True)) == 1000
+    assert lone._encoded_frames(4.0, lone._floor_s(False)) == 3000  # packed: full 30 s
+    frames = []
+    original = lone.model.encode
+    lone.model.encode = lambda features: frames.append(features.shape[-1]) or original(features)
+    try:
+        clips = [speak(SENTENCES["engine"]), speak(SENTENCES["ladder"])]
+        out = lone.decode(clips, [4.0, 3.0], None, lone=[True, False])
+    finally:
+        del lone.model.encode  # the instance attribute; the shared model is untouched
+    assert sorted(frames) == [1000, 3000]  # two batches: one encoder input length each
+    assert len(KEY_WORDS["engine"] & words_of(out[0].text)) >= 4, out[0].text
+    assert len(KEY_WORDS["ladder"] & words_of(out[1].text)) >= 3, out[1].text

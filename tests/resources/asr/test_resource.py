@@ -45,3 +45,9 @@ def test_the_sparse_re_decode_can_be_turned_off():
     assert TranscriberResource().packing().retry_sparse
     packing = TranscriberResource(retry_sparse_calls=False).packing()
     assert packing == PackingOptions(retry_sparse=False)
+
+
+def test_lone_windows_can_be_given_a_short_encoder_input():
+    assert TranscriberResource().decode_options().lone_min_encode_s == 0.0  # off: 30 s
+    options = TranscriberResource(lone_min_encode_s=10.0).decode_options()
+    assert options == DecodeOptions(lone_min_encode_s=10.0)
