@@ -26,6 +26,7 @@ _MAX_WORDS = 3
 _MAX_DIGITS = 5
 # A tens word written as the letters it sounds like, with the group said after it: base
 # writes "eighty-four forty-three" as "AD-443" and "eighty-five eighty-three" as "AD-5, AD-3".
+_TENS_APART = re.compile(r"^([2-9])0([1-9])$")  # "803": eighty, then three
 _HEARD_TENS = re.compile(r"^(?:AD|A\.D\.)(?:-(\d{1,3}))?$")
 
 
@@ -49,19 +50,23 @@ def _ends_a_name(word: str, vocab: Vocabulary) -> bool:
 
 def spans(doc: Doc, k: int) -> list[tuple[list[str], str, int]]:
     """(heard words, heard suffix, end token) for each reading of the words at ``k``:
-    one to three words, with the suffix that follows them or without one. A suffix word
-    no other suffix follows may also be the name's last syllable: "Brock Grove" is
-    Brockgrove (``heard_phrase`` reads it so only where a county name ends in it)."""
+    one to three words, with the suffix that follows them (a comma may stand between:
+    "Carver, Place") or without one. A suffix word no other suffix follows may also be the
+    name's last syllable: "Brock Grove" is Brockgrove (``heard_phrase`` reads it so only
+    where a county name ends in it)."""
     out = []
     for width in range(1, _MAX_WORDS + 1):
         if not all(_word(doc, i) for i in range(k, k + width)):
             break
         words = [doc[i].text for i in range(k, k + width)]
-        suffix = _suffix(doc, k + width)
-        out.append((words, suffix, k + width + 1 if suffix else k + width))
+        at = k + width
+        comma = not _suffix(doc, at) and at < len(doc) and doc[at].text == ","
+        at += comma
+        suffix = _suffix(doc, at)
+        out.append((words, suffix, at + 1 if suffix else k + width))
         if suffix:
-            if not _suffix(doc, k + width + 1):
-                out.append(([*words, doc[k + width].text], "", k + width + 1))
+            if not comma and not _suffix(doc, at + 1):
+                out.append(([*words, doc[at].text], "", at + 1))
             break
     return out
 
@@ -84,10 +89,16 @@ def heard_phrase(
         return None
     n = int(number) if number and number.isdigit() else None
     best: dict[str, tuple[HeardStreet, int]] = {}
-    for heard, suffix, end in spans(doc, k):
+    # A lone letter before the words may be the name's first sound: "N orally Place" is
+    # Norley Place (the letter is otherwise a directional or a connector).
+    single = k < len(doc) and len(doc[k].text) == 1 and doc[k].is_alpha
+    letter = doc[k].text if single and not lead else None
+    tries = [(lead, span) for span in spans(doc, k)]
+    tries += [(letter, span) for span in spans(doc, k + 1)] if letter else []
+    for first, (heard, suffix, end) in tries:
         if not suffix and _suffix(doc, end - 1) and not _ends_a_name(heard[-1], vocab):
             continue  # "however street" is no Tolliver Street: no name ends in STREET
-        words = [lead, *heard] if lead else heard
+        words = [first, *heard] if first else heard
         for variant in (words, respelled(words)):
             if variant is None:
                 continue
@@ -134,9 +145,14 @@ def _digit_groups(doc: Doc, start: int) -> tuple[list[str], int]:
 
 def readings(groups: list[str]) -> list[str]:
     """What digit groups a recognizer broke up may have been: all of them run together,
-    or the last few (the first may be a unit's or a code's), each with its teen/ty swaps."""
-    whole = ["".join(groups[i:]) for i in range(len(groups))]
-    out = [r for w in whole for r in (w, *teen_ty_readings(w))]
+    or the last few (the first may be a unit's or a code's), each with its teen/ty swaps;
+    and each with a tens word and its unit written apart read together ("eighty three oh
+    five" written "803-05" is 8305)."""
+    tens = [_TENS_APART.sub(r"\1\2", g) for g in groups]
+    out = []
+    for parts in (groups, tens) if tens != groups else (groups,):
+        whole = ["".join(parts[i:]) for i in range(len(parts))]
+        out += [r for w in whole for r in (w, *teen_ty_readings(w))]
     return [r for r in dict.fromkeys(out) if r.isdigit() and int(r) > 0]
 
 

@@ -14,7 +14,7 @@ from tests.assets.entities.test_patterns import found
 
 STREETS = (
     "SHERRIDGE DR", "PRESBURY CT", "KELLEY LN", "WENMOOR PL", "WINMERE WAY", "HOLTBY ST",
-    "DARNELL CT",
+    "DARNELL CT", "NORLEY PL", "DUNMORE BLVD", "CARBROOK PL", "TOLLIVER ST",
 )  # fmt: skip
 NUMBERS = (
     ("SHERRIDGE DR", (8401, 8443, 8499)),
@@ -24,6 +24,10 @@ NUMBERS = (
     ("WINMERE WAY", (2201, 2233, 2299)),
     ("HOLTBY ST", (8001, 8005, 8090)),
     ("DARNELL CT", (501, 540, 599)),
+    ("NORLEY PL", (1102, 1250, 1290)),
+    ("DUNMORE BLVD", (8201, 8305, 8399)),
+    ("CARBROOK PL", (2101, 2147, 2199)),
+    ("TOLLIVER ST", (601, 661, 690)),
 )
 
 
@@ -55,6 +59,12 @@ def test_a_tens_word_written_as_it_sounds() -> None:
         ("Respond to AD-05 Holtby Street", "8005 HOLTBY ST"),
         # "fourteen seventy-four": the "four" written "for" before a name heard by sound
         ("Unit 23, respond to 1470 for one more place, Albridge", "1474 WENMOOR PL"),
+        # "eighty three oh five": the tens word and its unit written apart, "803"
+        ("Medic 4, Respond to 803-05, Demore Boulevard, Albridge", "8305 DUNMORE BLVD"),
+        # a comma between the name and its suffix
+        ("respond to 2147, Carver, Place, Osport, Reference", "2147 CARBROOK PL"),
+        # a lone letter is the name's first sound, not a directional
+        ("Engine 1, Respond to 1290 N orally Place, for a fire", "1290 NORLEY PL"),
     ],
 )
 def test_number_words_heard_as_other_words(
@@ -76,6 +86,12 @@ def test_number_words_heard_as_other_words(
         # "Wenmoor Way": Wenmoor Place by name, Winmere Way by suffix and sound; both hold
         # 2233, so spelling cannot choose and the address stays unplaced
         "Medic 6, Respond to 22-33, Wenmoor Way, Albridge, Chest Pain",
+        # 803-05 read as 8305 or 80305: neither is on Norley Place
+        "Respond to 803-05, Norley Place",
+        # "however, street" is no Tolliver Street with the comma either
+        "Respond to 661 however, street, fall",
+        # the letter and the words are no street the county has
+        "Respond to 1290 N main place",
     ],
 )
 def test_doubtful_readings_stay_unplaced(county: EntityExtractor, text: str) -> None:
