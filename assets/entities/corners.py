@@ -123,8 +123,7 @@ def _known(doc: Doc, phrase: StreetPhrase, vocab: Vocabulary) -> StreetPhrase | 
     over the same words, if that is sure (see ``heard``)."""
     if phrase.street.key in vocab.index:
         return phrase
-    heard = heard_phrase(doc, phrase.start, None, vocab, bare=True)
-    return heard if heard is not None and heard.end == phrase.end else None
+    return heard_phrase(doc, phrase.start, None, vocab, bare=True, until=phrase.end)
 
 
 def _heard_ending_at(
@@ -140,8 +139,10 @@ def _heard_ending_at(
             continue
         lead = sound_of(doc[start - 2].text) if start > 1 and doc[start - 1].text == "-" else None
         for syllable in (None, lead) if lead else (None,):
-            phrase = heard_phrase(doc, start, None, vocab, syllable, bare=True, accept=accept)
-            if phrase is not None and phrase.end == end:
+            phrase = heard_phrase(
+                doc, start, None, vocab, syllable, bare=True, accept=accept, until=end
+            )
+            if phrase is not None:
                 found.append(replace(phrase, start=start - 2) if syllable else phrase)
     return max(found, key=lambda p: (p.evidence, -p.start), default=None)
 

@@ -79,12 +79,14 @@ def heard_phrase(
     lead: str | None = None,
     bare: bool = False,
     accept: float | None = None,
+    until: int | None = None,
 ) -> StreetPhrase | None:
     """The county's street heard at token ``k``, scored over every reading of the words
     there (number words also as they sound: "one would" is WUN WOULD); ``lead`` is a
     syllable heard just before them as a digit ("4-Field Lane"); ``bare``: a corner's
     side, where names are said without suffixes; ``accept``: the bar, if not the
-    sound-alike scorer's own. None when no street is sure enough."""
+    sound-alike scorer's own; ``until``: only readings that end at that token (a corner's
+    first side ends at its "and"). None when no street is sure enough."""
     if not len(vocab.index):
         return None
     n = int(number) if number and number.isdigit() else None
@@ -96,6 +98,8 @@ def heard_phrase(
     tries = [(lead, span) for span in spans(doc, k)]
     tries += [(letter, span) for span in spans(doc, k + 1)] if letter else []
     for first, (heard, suffix, end) in tries:
+        if until is not None and end != until:
+            continue
         if not suffix and _suffix(doc, end - 1) and not _ends_a_name(heard[-1], vocab):
             continue  # "however street" is no Tolliver Street: no name ends in STREET
         words = [first, *heard] if first else heard

@@ -35,6 +35,11 @@ def corners(extractor: EntityExtractor, text: str) -> list[str]:
         # seen on development corpora (base)
         ("Unit 23, respond to Lendit and Yarberry, reference", "LINDETT ST & YARBURY DR"),
         ("respond to stammercord and dormant place, Gilton", "STANMORE CT & DORMONT PL"),
+        # a side read over the words up to "and", though a shorter reading is surer
+        (
+            "Respond to Calbury Corps and Brockgrove Boulevard, Osport",
+            "CALBURY CT & BROCKGROVE BLVD",
+        ),
         # a name ending in a suffix word, heard as two words
         ("respond to Brock Grove and Calbury, reference", "BROCKGROVE BLVD & CALBURY CT"),
         # both bare and spelled right
