@@ -85,10 +85,13 @@ def heard_streets(
     suffix: str = "",
     number: int | None = None,
     numbers: Mapping[str, frozenset[int]] | None = None,
+    bare: bool = False,
 ) -> list[HeardStreet]:
     """Every named street of ``index`` scored against the heard ``words`` (and heard
     ``suffix``, a USPS abbreviation or ""), best first. Numbered streets are left to the
-    ordinal rules: "Fifth" is never a sound-alike of "Fifty"."""
+    ordinal rules: "Fifth" is never a sound-alike of "Fifty". ``bare``: the words stand
+    where a name is said without its suffix (a corner: "Lindett and Yarbury"), so a
+    missing suffix is no evidence against them."""
     out = []
     for key, street in index.streets.items():
         if any(ch.isdigit() for ch in street.name):
@@ -103,7 +106,7 @@ def heard_streets(
         score = name_score + number_fit((numbers or {}).get(key), number)
         if suffix and street.suffix:
             score += _SUFFIX_AGREES if suffix == street.suffix else _SUFFIX_DIFFERS
-        elif not suffix:
+        elif not suffix and not bare:
             # with no suffix heard the words may be no street at all: "1 2 6 8 comes back"
             # is a plate read back, not 1268 Commerce
             score += _NO_SUFFIX
@@ -112,10 +115,10 @@ def heard_streets(
     return out
 
 
-def best_heard(ranked: Sequence[HeardStreet]) -> HeardStreet | None:
-    """The best candidate when it is sure enough, else None: an address left unplaced
-    rather than placed on a doubtful street."""
-    if not ranked or ranked[0].score < ACCEPT:
+def best_heard(ranked: Sequence[HeardStreet], accept: float | None = None) -> HeardStreet | None:
+    """The best candidate when it is sure enough (``accept``, else ``ACCEPT``), else None:
+    an address left unplaced rather than placed on a doubtful street."""
+    if not ranked or ranked[0].score < (ACCEPT if accept is None else accept):
         return None
     if len(ranked) > 1 and ranked[0].score - ranked[1].score < MARGIN:
         return None

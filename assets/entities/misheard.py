@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
+from assets.entities.heard import heard_phrase
 from assets.entities.phrases import (
     StreetPhrase,
     Vocabulary,
@@ -49,9 +50,17 @@ def merge_tens(groups: list[str]) -> list[str]:
 
 
 def heard_four(doc: Doc, run: list[str], after: int, vocab: Vocabulary) -> tuple[list[str], int]:
-    """The run with a "for" after it taken as its last digit, when a street follows."""
-    if run and lower(doc, after) in _FOUR and street_phrase(doc, after + 1, vocab) is not None:
-        return [*run, "4"], after + 1
+    """The run with a "for" after it taken as its last digit, when a street follows: one
+    written as a street, or one the county has heard with that number ("1470 for one
+    more place" is 1474 Wenmoor Place, "fourteen seventy-four")."""
+    if not run or lower(doc, after) not in _FOUR:
+        return run, after
+    four = [*run, "4"]
+    number = spoken_number(merge_tens(four))
+    if street_phrase(doc, after + 1, vocab) is not None or (
+        number and heard_phrase(doc, after + 1, number, vocab) is not None
+    ):
+        return four, after + 1
     return run, after
 
 

@@ -129,11 +129,20 @@ def street_phrase(doc: Doc, i: int, vocab: Vocabulary, fuzzy: float = 0.85) -> S
         # A misheard name is normalized to the county's spelling when one known street is
         # the best match at the geocoder's own threshold ("Calhound Street" is Calhoun
         # Street, "Milk Street" Mill Street), so the entity names the street it is placed on.
-        near = vocab.index.match(street, limit=2, min_score=SPELLING_FUZZY)
+        near = vocab.index.match(street, limit=3, min_score=SPELLING_FUZZY)
         if near and (len(near) == 1 or near[1].score < near[0].score):
-            return StreetPhrase(i, j, near[0].street, 0.95, True)
+            if not suffix_in_doubt(suffix, near[0].street, [m.street for m in near[1:]]):
+                return StreetPhrase(i, j, near[0].street, 0.95, True)
         return StreetPhrase(i, j, street, 0.85, True)
     return _unsuffixed(doc, i, predir, words, ordinal, vocab, fuzzy)
+
+
+def suffix_in_doubt(heard: str, best: StreetName, others: list[StreetName]) -> bool:
+    """Whether respelling a heard street into ``best`` changes its suffix while another
+    close street keeps it: "Wenmoor Way" is Wenmoor Place by name or Winmere Way by suffix
+    and sound, so spelling alone cannot choose (the sound-alike scorer and the house
+    number weigh it again)."""
+    return best.suffix != heard and any(s.suffix == heard for s in others)
 
 
 def _unsuffixed(

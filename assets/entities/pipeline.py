@@ -16,7 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from assets.entities import places, plates, rules
+from assets.entities import corners, places, plates, rules
 from assets.entities.candidates import Candidate, resolve
 from assets.entities.codes import IncidentTaxonomy, TenCodes
 from assets.entities.lexicon import mile_marker_word, unit_kind
@@ -92,7 +92,7 @@ class RadioRecognizer:
             if cand is not None:
                 found.append(cand)
         found += places.addresses(doc, self.vocab)
-        found += places.intersections(doc, self.vocab)
+        found += corners.intersections(doc, self.vocab)
         found += plates.plates(doc)
         ents = []
         for cand in resolve(found):

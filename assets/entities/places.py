@@ -1,8 +1,6 @@
-"""ADDRESS and INTERSECTION recognition over a spaCy Doc.
-
-An ADDRESS is a house number run followed by a street phrase (see ``phrases``); an
-INTERSECTION is two street phrases joined by "and" (or what a recognizer hears for it:
-"in", "n", "&", "at").
+"""ADDRESS recognition over a spaCy Doc: a house number run followed by a street phrase
+(see ``phrases``), as a recognizer writes them (see ``misheard`` and ``heard``). Corners are
+in ``corners``.
 """
 
 from __future__ import annotations
@@ -10,30 +8,26 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from assets.entities.candidates import Candidate
-from assets.entities.heard import heard_phrase, loose_address
-from assets.entities.lexicon import CONNECTORS, STRONG_CONNECTORS, unit_kind
+from assets.entities.heard import heard_phrase, heard_tens, loose_address
+from assets.entities.lexicon import unit_kind
 from assets.entities.misheard import fused_address, heard_four, merge_tens, reread
 from assets.entities.numbers import confirmed, teen_ty_readings
 from assets.entities.phrases import (
-    MAX_NAME_WORDS,
     MIN_ADDRESS_EVIDENCE,
     StreetPhrase,
     Vocabulary,
-    completed,
     continues_run,
     is_num,
     lower,
     number_run,
-    short_digits,
     street_phrase,
     token_after,
 )
 from radiotext.soundalike import OUTSIDE, joined, number_fit
-from radiotext.spoken import TENS, UNITS, ordinal_text, spoken_number
-from radiotext.streets import DIRECTIONALS, SUFFIXES, StreetName
+from radiotext.spoken import TENS, UNITS, spoken_number
+from radiotext.streets import DIRECTIONALS, SUFFIXES
 
 _MAX_HOUSE_DIGITS = 5
-_CORNER_FUZZY = 0.72
 
 
 def house_number(words: list[str]) -> str | None:
@@ -53,8 +47,11 @@ def addresses(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     while i < len(doc):
         if not is_num(doc[i]) or continues_run(doc, i):
             fused = fused_address(doc, i, vocab)
+            if fused is None and heard_tens(doc[i].text) and not continues_run(doc, i):
+                fused = loose_address(doc, i, vocab)  # "AD-443, Sherage Drive"
             if fused is not None:
                 out += _address(doc, i, *fused, vocab)
+                i = max(i, fused[1].end - 1)
             i += 1
             continue
         start = i
@@ -143,90 +140,6 @@ def doubtful(number: str, street_key: str, vocab: Vocabulary) -> bool:
         return True
     listed = vocab.numbers.by_street.get(street_key)
     return number.isdigit() and number_fit(listed, int(number)) == OUTSIDE
-
-
-def intersections(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
-    out: list[Candidate] = []
-    for c in range(1, len(doc) - 1):
-        connector = doc[c].lower_
-        if connector not in CONNECTORS:
-            continue
-        end = c - 1 if doc[c - 1].text == "," else c  # "Jefferson Street, and Hamilton Street"
-        right = street_phrase(doc, c + 1, vocab)
-        left = _phrase_ending_at(doc, end, vocab)
-        # Beside a street the county surely has, a misheard one may sound less alike
-        # ("Mole and Poplar" is Mill and Poplar), and a numbered one may have lost its
-        # ordinal ("Pine and 7").
-        if left is None and right is not None and right.evidence >= 0.85:
-            left = _phrase_ending_at(doc, end, vocab, _CORNER_FUZZY) or _bare_numbered(
-                doc, end - 1, vocab
-            )
-        if right is None and left is not None and left.evidence >= 0.85:
-            right = street_phrase(doc, c + 1, vocab, _CORNER_FUZZY) or _bare_numbered(
-                doc, c + 1, vocab
-            )
-        if right is None or left is None:
-            continue
-        if len(vocab.index):
-            # with a gazetteer, each side is the county's street or the corner is doubtful
-            left, right = _known(doc, left, vocab), _known(doc, right, vocab)
-            if left is None or right is None:
-                continue
-        if right.street.key == left.street.key:
-            continue
-        if not (left.strong or right.strong):
-            continue
-        both = left.strong and right.strong
-        prior = (0.9 if both else 0.65) - (0 if connector in STRONG_CONNECTORS else 0.1)
-        normalized = f"{left.street.key} & {right.street.key}"
-        out.append(
-            Candidate(
-                "INTERSECTION",
-                left.start,
-                right.end,
-                normalized,
-                city_after(doc, right.end, vocab),
-                prior,
-            )
-        )
-    return out
-
-
-def _known(doc: Doc, phrase: StreetPhrase, vocab: Vocabulary) -> StreetPhrase | None:
-    """The phrase if it names a street the county has, else the street it was heard for
-    over the same words, if that is sure (see ``heard``)."""
-    if phrase.street.key in vocab.index:
-        return phrase
-    heard = heard_phrase(doc, phrase.start, None, vocab)
-    return heard if heard is not None and heard.end == phrase.end else None
-
-
-def _bare_numbered(doc: Doc, i: int, vocab: Vocabulary) -> StreetPhrase | None:
-    """A one- or two-digit number standing for a numbered street the county has."""
-    if not (0 <= i < len(doc) and short_digits(doc[i])) or (i > 0 and is_num(doc[i - 1])):
-        return None
-    name = ordinal_text(int(doc[i].text))
-    keys = vocab.index.by_name.get(name)
-    return (
-        StreetPhrase(i, i + 1, completed(StreetName(name), keys, vocab), 0.7, True)
-        if keys
-        else None
-    )
-
-
-def _phrase_ending_at(
-    doc: Doc, end: int, vocab: Vocabulary, fuzzy: float = 0.85
-) -> StreetPhrase | None:
-    """The surest street phrase ending at ``end``, the longer on a tie: "Responded
-    Jefferson Street" is Jefferson Street."""
-    found = []
-    for start in range(max(0, end - MAX_NAME_WORDS - 2), end):
-        if start > 0 and is_num(doc[start - 1]):
-            continue  # a house number before it makes it an address, not a corner
-        phrase = street_phrase(doc, start, vocab, fuzzy)
-        if phrase is not None and phrase.end == end:
-            found.append(phrase)
-    return max(found, key=lambda p: (p.evidence, -p.start), default=None)
 
 
 def city_after(doc: Doc, i: int, vocab: Vocabulary) -> str | None:
