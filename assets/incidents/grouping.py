@@ -14,13 +14,16 @@ Radio procedure fills in what the recognizer loses (round 4, bench/README.md):
 
 - a unit announcing a stop it makes itself, or en route again after it was on scene, has
   a new incident, though its clear went unheard;
-- a dispatcher's second alarm answers the commander who just asked for one;
-- EMS sent to stand by for fire belongs to the fire dispatch paged with it, and a fire
-  unit reporting a fire known only from that stand-by is on it;
+- a dispatcher's second alarm answers the commander who just asked for one (and one
+  heard at the asker's place has answered it);
+- one call paged to two agencies (police and EMS to a crash, EMS to stand by for fire) is
+  one incident when one of the two places went unheard, and a fire unit reporting a fire
+  known only from EMS's stand-by is on it;
 - a unit's first call after its dispatch answers it (whatever code was heard), and a
   unit claims a dispatch that said its number without its kind ("65, respond to");
 - a dispatcher sending units to another kind of call, or to a place unheard, gives them a
-  new assignment;
+  new assignment; one saying nothing but callsigns of units on several incidents moves
+  none of them;
 - a commander's "all units clearing" names the units of its incident.
 
 A call that joins two incidents (it is at one's place and names the other's units, or is
@@ -120,23 +123,6 @@ def _placed(state: Groups, g: int) -> bool:
     return any(c.places for c in state.members[state.find(g)])
 
 
-def _standing_by_for(state: Groups, call: CallFacts, since: dt.datetime) -> int | None:
-    """For EMS sent to stand by for fire at no place matched: the latest fire dispatch
-    since ``since`` of a compatible type with no stand-by yet (EMS is paged with the fire
-    department's assignment), unless both places were heard (then they differ)."""
-    for g in reversed(state.heard_since(since)):
-        calls = state.members[g]
-        fire = any(c.agency == "Fire" and c.sends for c in calls)
-        if (
-            fire
-            and not any(c.stands_by for c in calls)
-            and _compatible(state.types[g], call)
-            and not (call.places and _placed(state, g))
-        ):
-            return g
-    return None
-
-
 def _awaiting_fire(state: Groups, call: CallFacts, since: dt.datetime) -> int | None:
     """For a fire unit on no incident reporting one (a size-up) at no place heard: the
     latest fire known only from EMS's stand-by since ``since`` (the fire department's own
@@ -149,6 +135,26 @@ def _awaiting_fire(state: Groups, call: CallFacts, since: dt.datetime) -> int | 
             all(c.agency != "Fire" for c in calls)
             and any(c.stands_by for c in calls)
             and _compatible(state.types[g], call)
+        ):
+            return g
+    return None
+
+
+def _paged_with(state: Groups, call: CallFacts, since: dt.datetime) -> int | None:
+    """For a dispatcher sending units of one agency to a call of a known type: the latest
+    incident since ``since`` that another agency alone was dispatched to, of the same type,
+    when one of the two places went unheard (a crash or a fire is paged to police, EMS and
+    fire within a minute; with both places heard, the places decide)."""
+    if not (call.dispatch and call.units_by_ear and call.incident_types and call.agency):
+        return None
+    for g in reversed(state.heard_since(since)):
+        calls = state.members[g]
+        if (
+            all(c.agency and c.agency != call.agency for c in calls)
+            and any(c.dispatch and c.units_by_ear for c in calls)
+            and state.types[g]
+            and _compatible(state.types[g], call)
+            and not (call.places and _placed(state, g))
         ):
             return g
     return None
@@ -192,11 +198,11 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
                 or (g := state.unnamed_dispatch(u, replied)) is not None
             ):
                 by_unit.append(g)
-        more_for = None if at_place else state.answering(call, replied)
-        standby_for = (
-            _standing_by_for(state, call, replied) if call.stands_by and not at_place else None
-        )
+        more_for = state.answering(call, replied, at_place)
+        if at_place:
+            more_for = None  # heard at the asker's place: the place joins it
         fire_for = None if at_place or by_unit else _awaiting_fire(state, call, placed_since)
+        paged_with = None if at_place or by_unit else _paged_with(state, call, replied)
         if at_place:
             g = at_place[0]
             for other in at_place[1:]:
@@ -211,13 +217,13 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
             # were misheard, since an alarm sends units that are free
             busy = {u for u in call.units if (o := state.owner.get(u)) and o[1] >= since}
             joined = state.add(more_for, call, call.units - busy)
-        elif standby_for is not None:
-            joined = state.add(standby_for, call)
         elif fire_for is not None:
             joined = state.add(fire_for, call)
+        elif paged_with is not None:
+            joined = state.add(paged_with, call)
         elif call.places and (call.dispatch or call.incident_types):
             joined = state.new(call)  # units sent to a new place are reassigned to it
-        elif call.sends and call.incident_types and _all_placed(state, by_unit):
+        elif call.sends and _all_placed(state, by_unit):
             # Units sent to a call whose place went unheard (misheard, or not geocoded),
             # while the incident they are on has a known place: a new assignment, since a
             # dispatcher sending them back to that incident would name its place.
@@ -231,6 +237,15 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
         ):
             # a dispatcher sending units to another kind of call: a new assignment
             joined = state.new(call)
+        elif (
+            call.units_by_ear
+            and not (call.stage or call.dispatch or call.incident_types)
+            and len(set(by_unit)) > 1
+        ):
+            # a dispatcher saying nothing but callsigns of units on different incidents
+            # (acknowledging several, or the recognizer repeating a prompt's callsigns into
+            # noise) tells none of them where to go
+            continue
         elif by_unit:
             # the incident most of its units are on; ties to the one on its agency's talkgroups
             counts = Counter(by_unit)

@@ -53,6 +53,9 @@ _ADMIN_PHRASES = re.compile(r"\b(radio check|loud and clear|out of service)\b", 
 # recognizer's "14,traffic stop" (no space) can hide it from the extractor.
 _SELF_INITIATED = re.compile(r"\b(traffic|vehicle) stop\b", re.I)
 _SELF_INITIATED_TYPES = frozenset({"TRAFFIC_STOP"})
+# "mile marker 136" read from the text: the entity layer misses it when a word is misheard
+# ("Mile Market 149"), and has read the number as a house number ("136 Clay St").
+_MILE = re.compile(r"\bmile,? mark(?:er|et)?,? (\d{1,3}(?:\.\d)?)\b", re.I)
 _CALLSIGN = re.compile(r"^[A-Za-z]+ \d{1,4}$")
 _NUMBER = re.compile(r"(?<![\w-])\d{1,3}(?![\w-])")
 # A callsign the recognizer was this unsure of (the entity layer's confidence: the rule's
@@ -159,10 +162,18 @@ def call_facts(
             elif e["label"] in PLACE_LABELS and e["normalized"]:
                 lat, lon = placed.get(str(e["entity_id"]), (None, None))
                 places.append(Place(str(e["normalized"]).upper(), lat, lon))
+        if (said_mile := _MILE.search(text)) and not any(" MILE " in f" {p.key}" for p in places):
+            mile = said_mile.group(1)
+            places = [p for p in places if p.key.partition(" ")[0] != mile]
+            places.append(Place(f"{highway} MILE {mile}".strip().upper()))
         types = [str(e["normalized"]) for e in found if e["label"] == "INCIDENT_TYPE"]
         if _MORE.search(text):
             types = [t for t in types if t != "ALARM"]  # "a second alarm" is no alarm call
-        stage = stage_of(codes, text)
+        sends = bool(_SENDS.search(text))
+        # A dispatcher sending a unit starts its assignment: a clear or an arrival heard in
+        # the same call is another unit's ("sheriff on scene") or the recognizer's noise
+        # ("10-8-02" at the end of a dispatch), never the unit just sent.
+        stage = "dispatched" if sends else stage_of(codes, text)
         incident_said = bool(places or types)
         more = bool(_MORE.search(text))
         said_to = _RESPOND.search(text)
@@ -185,7 +196,7 @@ def call_facts(
                 incident_types=tuple(dict.fromkeys(types)),
                 stage=stage,
                 dispatch=bool(said_to) or (incident_said and stage is None),
-                sends=bool(_SENDS.search(text)) and not more,
+                sends=sends and not more,
                 admin=not incident_said
                 and (bool(_ADMIN_PHRASES.search(text)) or bool(set(codes) & _ADMIN_CODES)),
                 self_initiated=bool(tags)

@@ -80,13 +80,18 @@ class Groups:
             for u in call.units
         )
 
-    def answering(self, call: CallFacts, since: dt.datetime) -> int | None:
+    def answering(self, call: CallFacts, since: dt.datetime, at: list[int]) -> int | None:
         """The incident a commander's call for a second alarm came from, if the alarm
-        ``call`` sends answers it (a call for more is answered by the next alarm sent)."""
+        ``call`` sends answers it (a call for more is answered by the next alarm sent). An
+        alarm heard at the places of incidents ``at`` answers only a call from one of them,
+        and that call is then answered: the next alarm is not its."""
         if not call.sends_more or self.asked_more is None or self.asked_more[1] < since:
             return None
-        g, self.asked_more = self.asked_more[0], None
-        return self.find(g)
+        g = self.find(self.asked_more[0])
+        if at and g not in {self.find(a) for a in at}:
+            return None
+        self.asked_more = None
+        return g
 
     def unnamed_dispatch(self, unit: str, since: dt.datetime) -> int | None:
         """The latest dispatch since ``since`` that said ``unit``'s number without its kind

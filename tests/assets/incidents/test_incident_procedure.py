@@ -1,17 +1,19 @@
 """Radio procedure in the grouping rules (round 4): what a dispatcher and units say next
 lets the grouping recover what the recognizer lost (a clear, a callsign, a place) and
 refuse what it made up. Each rule with cases it must match and cases it must refuse; the
-rules were found on the ASR path of development seeds 107, 108 and 111 (bench/README.md)."""
+rules were found on the ASR path of development seeds 107, 108 and 111, and in a second
+iteration also 112 and 113 (bench/README.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from assets.incidents.grouping import group
 from assets.incidents.places import same_place
-from assets.incidents.signals import Place
+from assets.incidents.signals import CallFacts, Place, call_facts
 from tests.assets.incidents.test_incident_asr import facts_of
-from tests.assets.incidents.test_incident_grouping import FIFTH, OAK, call, membership
+from tests.assets.incidents.test_incident_grouping import FIFTH, OAK, T0, call, membership
 
 MAPLE = Place("JEFFERSON ST & OAK ST", 40.01762, -105.27975)  # at OAK's corner
 
@@ -251,3 +253,112 @@ def test_incident_dispatch_of_another_kind_is_a_new_assignment() -> None:
     own = replace(crash, units_by_ear=False, dispatch=False)
     assert len(group([burglary, scene, same])) == 1
     assert len(group([burglary, scene, own])) == 1
+
+
+# --- round 4, second iteration (development seeds 107, 108, 111, 112, 113) -------------
+
+
+def _heard(text: str, entities: list[tuple[str, str]], tags: tuple[str, ...] = ("Dispatch",)) -> CallFacts:  # fmt: skip
+    """The facts of one call with the entity layer's (label, normalized) pairs."""
+    rows = [{"call_uid": "u1", "start_time": T0, "talkgroup": 1001, "talkgroup_group": "Fire",
+             "units": [{"tag": t} for t in tags]}]  # fmt: skip
+    ents = [
+        {
+            "call_uid": "u1",
+            "entity_id": f"e{i}",
+            "label": label,
+            "normalized": value,
+            "start_char": i,
+        }
+        for i, (label, value) in enumerate(entities)
+    ]
+    (facts,) = call_facts(rows, {"u1": text}, ents, [])
+    return facts
+
+
+def test_incident_mile_marker_is_read_from_the_text() -> None:
+    # the entity layer read the mile as a house number on a street it guessed
+    misread = _heard("Unit 40, 10-50, Highway 82, Westbound at Mile Marker 136, someone trapped", [("HIGHWAY", "US-82"), ("ADDRESS", "136 Clay St")])  # fmt: skip
+    assert misread.places == (Place("US-82 MILE 136"),)
+    # "Mile Market 149": no MILE_MARKER entity at all
+    market = _heard("Medic 6, respond to Highway 82 Eastbound at Mile Market 149, MVA", [])
+    assert market.places == (Place("MILE 149"),)
+    # refused: "half mile" with no marker, and an address of another number stays
+    assert _heard("Unit 4, half mile south of the school", []).places == ()
+    other = _heard("respond to 212 Clay St, mile marker 136", [("ADDRESS", "212 Clay St")])
+    assert other.places == (Place("212 CLAY ST"), Place("MILE 136"))
+    # refused: a mile the entity layer found is kept as it is
+    found = _heard("Mile Marker 136", [("HIGHWAY", "I-65"), ("MILE_MARKER", "136")])
+    assert found.places == (Place("I-65 MILE 136"),)
+
+
+def test_incident_dispatch_is_never_a_clear_or_an_arrival() -> None:
+    # "10-8-02" at the end of a dispatch, and the sheriff on scene before the rescue is sent
+    noise = _heard("Medic 11, Respond to 255 Monor Street, Chest Pain, 10-8-02", [("TEN_CODE", "10-8")])  # fmt: skip
+    assert noise.stage == "dispatched"
+    sheriff = _heard("Rescue 2, respond to Highway 82, entrapment, sheriff on scene", [])
+    assert sheriff.stage == "dispatched"
+    # refused: without "respond to" the codes and phrases say the stage
+    assert _heard("Medic 11, 10-8, Medic 11, 10-4", [("TEN_CODE", "10-8")]).stage == "cleared"
+    assert _heard("Engine 7 on scene", [], ("Engine 7",)).stage == "on_scene"
+
+
+def test_incident_second_alarm_at_the_askers_place_answers_it() -> None:
+    a = call("a1", 0, units=("Battalion 2", "Engine 12"), places=(OAK,), types=("STRUCTURE_FIRE",), sends=True, by_ear=True)  # fmt: skip
+    b = call("b1", 1, units=("Battalion 67", "Engine 65"), places=(FIFTH,), types=("STRUCTURE_FIRE",), sends=True, by_ear=True)  # fmt: skip
+    ask_a = replace(call("a2", 8, units=("Battalion 2",), stage="on_scene"), asks_more=True)
+    alarm_a = replace(call("a3", 8.5, units=("Engine 3",), places=(OAK,), dispatch=True, by_ear=True), sends_more=True)  # fmt: skip
+    # B's commander's call for more went unheard; its alarm's place misheard ("Puffer")
+    alarm_b = replace(call("b2", 12, units=("Engine 65", "Rescue 69"), dispatch=True, by_ear=True), sends_more=True)  # fmt: skip
+    assert membership([a, b, ask_a, alarm_a, alarm_b]) == {
+        "inc-a1": ["a1", "a2", "a3"],
+        "inc-b1": ["b1", "b2"],
+    }
+    # refused: an alarm at another incident's place answers no call for more from A
+    alarm_at_b = replace(alarm_a, places=(FIFTH,), units=frozenset({"Engine 5"}))
+    unplaced = replace(alarm_b, units=frozenset({"Engine 9"}))
+    assert membership([a, b, ask_a, alarm_at_b, unplaced]) == {
+        "inc-a1": ["a1", "a2", "b2"],
+        "inc-b1": ["b1", "a3"],
+    }
+
+
+def test_incident_callsigns_alone_move_no_unit() -> None:
+    a = call("a1", 0, units=("Medic 6",), places=(OAK,), types=("MEDICAL",), sends=True, by_ear=True, agency="EMS")  # fmt: skip
+    b = call("b1", 1, units=("Medic 4",), places=(FIFTH,), types=("MEDICAL",), sends=True, by_ear=True, agency="EMS")  # fmt: skip
+    # "Medic 7, Medic 6, Medic 4, Medic 7, ...": a prompt's callsigns echoed into noise
+    echo = call("x1", 5, units=("Medic 6", "Medic 4", "Medic 7"), by_ear=True, agency="EMS")
+    later = call("b2", 9, units=("Medic 4",), agency="EMS")
+    assert membership([a, b, echo, later]) == {"inc-a1": ["a1"], "inc-b1": ["b1", "b2"]}
+    # refused: callsigns of units of one incident, or with a stage said, still join it
+    one = replace(echo, units=frozenset({"Medic 4"}))
+    assert membership([a, b, one]) == {"inc-a1": ["a1"], "inc-b1": ["b1", "x1"]}
+    staged = replace(echo, stage="on_scene", units=frozenset({"Medic 6", "Medic 4"}))
+    assert len(group([a, b, staged])) == 2 and sum(len(i.calls) for i in group([a, b, staged])) == 3
+
+
+def test_incident_units_sent_with_nothing_heard_leave_their_placed_incident() -> None:
+    first = call("m1", 0, units=("Medic 4",), places=(OAK,), types=("UNCONSCIOUS",), sends=True, by_ear=True, agency="EMS")  # fmt: skip
+    scene = call("m2", 9, units=("Medic 4",), stage="on_scene", agency="EMS")
+    # "Medic 4, respond to Sprues in Moral, difficulty breeding": no place, no type heard
+    again = call("n1", 36, units=("Medic 4",), sends=True, by_ear=True, agency="EMS")
+    there = call("n2", 44, units=("Medic 4",), stage="on_scene", agency="EMS")
+    assert membership([first, scene, again, there]) == {
+        "inc-m1": ["m1", "m2"],
+        "inc-n1": ["n1", "n2"],
+    }
+    # refused: a unit on an incident of no known place is not known to be sent elsewhere
+    unplaced = replace(first, places=())
+    assert len(group([unplaced, scene, again])) == 1
+
+
+def test_incident_one_call_paged_to_two_agencies_is_one() -> None:
+    # "Unit 35, 10-50, rollover, MBA, the Con Street and Cedar Street": its place unheard
+    police = call("p1", 0, units=("Unit 35",), types=("MVA",), dispatch=True, by_ear=True, agency="Police")  # fmt: skip
+    ems = call("e1", 0.5, units=("Medic 6",), places=(FIFTH,), types=("RESCUE",), sends=True, by_ear=True, agency="EMS")  # fmt: skip
+    assert membership([police, ems]) == {"inc-p1": ["p1", "e1"]}
+    # refused: both places heard (they decide), one agency, another type, minutes apart
+    assert len(group([replace(police, places=(OAK,)), ems])) == 2
+    assert len(group([police, replace(ems, agency="Police")])) == 2
+    assert len(group([police, replace(ems, incident_types=("MEDICAL",))])) == 2
+    assert len(group([police, replace(ems, start_time=ems.start_time + dt.timedelta(minutes=10))])) == 2  # fmt: skip
