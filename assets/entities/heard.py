@@ -6,6 +6,7 @@ recognizer broke into groups ("27, 9-7, Ashfield Lane"), read as the street allo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 
 from spacy.tokens import Doc
 
@@ -23,6 +24,9 @@ from radiotext.soundalike import (
 from radiotext.streets import SUFFIXES
 
 _MAX_WORDS = 3
+# The name bar for a street the house number singles out: round 3's relaxed global bar,
+# which placed streets wrong only where more than one street was left to choose from.
+NARROWED_ACCEPT = 0.6
 _MAX_DIGITS = 5
 # A tens word written as the letters it sounds like, with the group said after it: base
 # writes "eighty-four forty-three" as "AD-443" and "eighty-five eighty-three" as "AD-5, AD-3".
@@ -97,6 +101,7 @@ def heard_phrase(
     letter = doc[k].text if single and not lead else None
     tries = [(lead, span) for span in spans(doc, k)]
     tries += [(letter, span) for span in spans(doc, k + 1)] if letter else []
+    heard_with: list[tuple[HeardStreet, str]] = []
     for first, (heard, suffix, end) in tries:
         if until is not None and end != until:
             continue
@@ -107,13 +112,45 @@ def heard_phrase(
             if variant is None:
                 continue
             for h in heard_streets(vocab.index, variant, suffix, n, vocab.numbers.by_street, bare):
+                heard_with.append((h, suffix))
                 if h.key not in best or h.score > best[h.key][0].score:
                     best[h.key] = (h, end)
     ranked = sorted((h for h, _ in best.values()), key=lambda h: (-h.score, h.key))
     chosen = best_heard(ranked, accept)
+    if chosen is None and (key := singled_out(heard_with, n, vocab.numbers.by_street)):
+        chosen = best[key][0]
     if chosen is None:
         return None
     return StreetPhrase(k, best[chosen.key][1], chosen.street, min(0.95, chosen.score), True)
+
+
+def singled_out(
+    heard: Iterable[tuple[HeardStreet, str]],
+    number: int | None,
+    numbers: Mapping[str, frozenset[int]],
+    bar: float = NARROWED_ACCEPT,
+) -> str | None:
+    """The one street among the sound-alikes at or above ``bar`` (each given with the
+    suffix heard after its words, "" for none) whose address file lists the house number or
+    holds it between its listed numbers, taken when the suffix heard is its own ("117-9,
+    London Street" is 1179 Lindett Street when no street near the name but Lindett Street
+    holds 1179). None with no number, with no suffix heard (words with neither may be no street
+    at all: "Mile Marker 240, 1 lane block"), with another suffix heard, or when no street
+    or more than one holds the number, whatever its suffix (the name may be the heard
+    street's and the suffix the misheard part): a doubtful match is left unplaced rather
+    than placed wrong."""
+    if number is None:
+        return None
+    alike = [(h, suffix) for h, suffix in heard if h.name_score >= bar]
+    holding = {h.key for h, _ in alike if number_fit(numbers.get(h.key), number) >= HELD}
+    if len(holding) != 1:
+        return None
+    key = holding.pop()
+    return (
+        key
+        if any(h.key == key and suffix == h.street.suffix != "" for h, suffix in alike)
+        else None
+    )
 
 
 def heard_tens(text: str) -> str | None:
