@@ -27,10 +27,11 @@ Radio procedure fills in what the recognizer loses (round 4, bench/README.md):
 - a commander's "all units clearing" names the units of its incident.
 
 A call that joins two incidents (it is at one's place and names the other's units, or is
-near two places) merges them. The result does not depend on the order calls are given in:
-they are sorted first. An incident's id comes from its earliest call, so re-running a day
-with the same calls gives the same ids, and a late call changes an id only when it is
-earlier than every call of its incident.
+near two places) merges them; through a unit they share, only when their types agree (a
+unit sent from one kind of call to another was reassigned). The result does not depend on
+the order calls are given in: they are sorted first. An incident's id comes from its
+earliest call, so re-running a day with the same calls gives the same ids, and a late call
+changes an id only when it is earlier than every call of its incident.
 """
 
 from __future__ import annotations
@@ -208,8 +209,10 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
             for other in at_place[1:]:
                 g = state.merge(g, other)
             for other in by_unit:
-                # an incident known only by its units, now heard at this place: one incident
-                if not _placed(state, other):
+                # an incident known only by its units, now heard at this place: one incident,
+                # unless its type is another: its unit was sent on from it (a medic still on
+                # an overdose whose clear went unheard, sent to stand by at a fire)
+                if not _placed(state, other) and _agree(state.types[g], state.types[other]):
                     g = state.merge(g, other)
             joined = state.add(g, call)
         elif more_for is not None:

@@ -2,7 +2,7 @@
 lets the grouping recover what the recognizer lost (a clear, a callsign, a place) and
 refuse what it made up. Each rule with cases it must match and cases it must refuse; the
 rules were found on the ASR path of development seeds 107, 108 and 111, and in a second
-iteration also 112 and 113 (bench/README.md)."""
+iteration also 112 and 113, in a third also 114-117 (bench/README.md)."""
 
 from __future__ import annotations
 
@@ -362,3 +362,25 @@ def test_incident_one_call_paged_to_two_agencies_is_one() -> None:
     assert len(group([police, replace(ems, agency="Police")])) == 2
     assert len(group([police, replace(ems, incident_types=("MEDICAL",))])) == 2
     assert len(group([police, replace(ems, start_time=ems.start_time + dt.timedelta(minutes=10))])) == 2  # fmt: skip
+
+
+# --- round 4, third iteration (development seeds 107-108, 111-117) ----------------------
+
+
+def test_incident_unit_sent_to_another_kind_of_call_does_not_merge_them() -> None:
+    # "Medic 11, respond to Willis Street in Holly Street, overdose": its place unheard
+    overdose = call("a1", 0, units=("Medic 11",), types=("OVERDOSE",), sends=True, by_ear=True, agency="EMS")  # fmt: skip
+    transport = call("a2", 22, units=("Medic 11",), agency="EMS")  # its clear never heard
+    fire = call("b1", 28, units=("Engine 21", "Engine 12"), places=(FIFTH,), types=("STRUCTURE_FIRE",), sends=True, by_ear=True)  # fmt: skip
+    standby = call("b2", 28.5, units=("Medic 11",), places=(FIFTH,), types=("STRUCTURE_FIRE",), sends=True, by_ear=True, agency="EMS")  # fmt: skip
+    there = call("b3", 35, units=("Medic 11",), stage="on_scene", agency="EMS")
+    assert membership([overdose, transport, fire, standby, there]) == {
+        "inc-a1": ["a1", "a2"],
+        "inc-b1": ["b1", "b2", "b3"],
+    }
+    # refused: an incident known only by its units, of no type heard or of the same type,
+    # heard at a place is one incident with the incident there
+    untyped = replace(overdose, incident_types=())
+    assert len(group([untyped, transport, fire, standby, there])) == 1
+    same = replace(overdose, incident_types=("STRUCTURE_FIRE",))
+    assert len(group([same, transport, fire, standby, there])) == 1
