@@ -44,3 +44,17 @@ def open_app(page: str | None = None, user: dict | None = None, **query: str) ->
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def call_page_as(password: str | None, uid: str, day: str) -> AppTest:
+    """The Call page of ``uid`` after signing in with ``password`` (None: auth is off)."""
+    at = open_app()
+    if password is not None:
+        at.text_input[0].input(password)
+        at.button[0].click().run()
+    at.switch_page("views/call.py")
+    at.query_params["call"] = uid
+    at.query_params["date"] = day
+    at.run()
+    assert not at.exception and at.title[0].value == "Call detail"
+    return at

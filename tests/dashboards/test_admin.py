@@ -6,7 +6,7 @@ import pytest
 
 from lake import LakeLocation, delta
 from lake.tables import RAW_CALLS, REDACTIONS
-from tests.dashboards.conftest import open_app
+from tests.dashboards.conftest import call_page_as, open_app
 from tests.lake.planted import WORD, plant, stored_with
 
 
@@ -20,28 +20,16 @@ def planted_env(tmp_path, monkeypatch):
     return location, lake, uid, audio
 
 
-def signed_in(password: str, uid: str, day: str):
-    at = open_app()
-    at.text_input[0].input(password)
-    at.button[0].click().run()
-    at.switch_page("views/call.py")
-    at.query_params["call"] = uid
-    at.query_params["date"] = day
-    at.run()
-    assert not at.exception and at.title[0].value == "Call detail"
-    return at
-
-
 def test_viewer_cannot_redact(planted_env):
     location, lake, uid, _ = planted_env
-    at = signed_in("viewer pass", uid, lake.start_of[uid].date().isoformat())
+    at = call_page_as("viewer pass", uid, lake.start_of[uid].date().isoformat())
     assert not [e for e in at.expander if "Redact" in e.label]
     assert not [b for b in at.button if b.label == "Redact"]
 
 
 def test_admin_redacts_a_call_from_the_call_page(planted_env):
     location, lake, uid, audio = planted_env
-    at = signed_in("admin pass", uid, lake.start_of[uid].date().isoformat())
+    at = call_page_as("admin pass", uid, lake.start_of[uid].date().isoformat())
     at.text_input(key="redact_reason").input("family asked")
     at.checkbox(key="redact_confirm").check()
     at.run()

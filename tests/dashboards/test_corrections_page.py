@@ -10,7 +10,7 @@ from assets.transcripts.corrections import commit_day
 from dashboards import data
 from lake import LakeLocation, corrections
 from lake.objects import ObjectStore
-from tests.dashboards.conftest import open_app
+from tests.dashboards.conftest import call_page_as
 from tests.dashboards.hostile import HOSTILE
 from tests.dashboards.test_escaping import active_elements, rendered_markdown
 from tests.fixtures.small_lake import build_small_lake
@@ -29,19 +29,6 @@ def editors_env(tmp_path, monkeypatch):
     return lake
 
 
-def call_page(password: str | None, uid: str, day: str):
-    at = open_app()
-    if password is not None:
-        at.text_input[0].input(password)
-        at.button[0].click().run()
-    at.switch_page("views/call.py")
-    at.query_params["call"] = uid
-    at.query_params["date"] = day
-    at.run()
-    assert not at.exception and at.title[0].value == "Call detail"
-    return at
-
-
 def form_shown(at) -> bool:
     return bool([e for e in at.expander if "Correct this transcript" in e.label]) or bool(
         [b for b in at.button if b.label == SUBMIT]
@@ -52,10 +39,10 @@ def test_corrections_form_is_not_open_to_viewers_or_an_open_app(editors_env, mon
     lake = editors_env
     uid = lake.call_uids[0]
     day = lake.start_of[uid].date().isoformat()
-    assert not form_shown(call_page("viewer pass", uid, day))
+    assert not form_shown(call_page_as("viewer pass", uid, day))
     for name in ("SCANLAKE_DASHBOARD_PASSWORD", "SCANLAKE_DASHBOARD_EDITOR_PASSWORD", "SCANLAKE_DASHBOARD_ADMIN_PASSWORD"):
         monkeypatch.delenv(name)
-    assert not form_shown(call_page(None, uid, day))  # auth off: nobody edits
+    assert not form_shown(call_page_as(None, uid, day))  # auth off: nobody edits
     assert corrections.pending(ObjectStore(lake.location)) == []
 
 
@@ -64,7 +51,7 @@ def test_corrections_by_an_editor_land_and_show_escaped(editors_env, password):
     lake = editors_env
     uid = lake.call_uids[0]
     day = lake.start_of[uid].date()
-    at = call_page(password, uid, day.isoformat())
+    at = call_page_as(password, uid, day.isoformat())
     assert form_shown(at)
     text = f"Engine 12 at 1220 Oak Street {HOSTILE}"
     at.text_area(key="correction_text").input(text)
@@ -84,7 +71,7 @@ def test_corrections_by_an_editor_land_and_show_escaped(editors_env, password):
     st.cache_data.clear()
     data.forget_lake()
 
-    at = call_page(password, uid, day.isoformat())
+    at = call_page_as(password, uid, day.isoformat())
     assert any("Corrected transcript" in m.value for m in at.markdown)
     assert all(active_elements(v) == [] for v in rendered_markdown(at))
     # the next edit builds on the committed version
