@@ -161,8 +161,9 @@ def deliver(
     ids to their rows (for the message of any pending delivery)."""
     report = DeliveryReport()
     state = log.state()
-    planned = plan_rows(new_alerts, state, policy, run_id, clock())
-    owed, withdrawn = reconcile(state, alerts, run_id, clock())
+    now = clock()
+    planned = plan_rows(new_alerts, state, policy, run_id, now)
+    owed, withdrawn = reconcile(state, alerts, run_id, now)
     for row in withdrawn:
         log.record(row)
     if planned or owed:
