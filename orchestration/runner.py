@@ -4,11 +4,13 @@ resources and Dagster instance as ``dagster dev``, so every run shows in the UI.
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import sqlalchemy
 
 from assets.raw.validate import split_days
 from lake import delta
@@ -21,6 +23,8 @@ from resources.trunk_recorder.resource import TrunkRecorderSource
 
 INSTANCE_DIR = Path(__file__).parent / "instance"
 DEFAULT_DAGSTER_HOME = Path(".scanlake/dagster_home")
+# pg_advisory_lock key held while a process creates the instance's tables ("scanlake")
+SCHEMA_LOCK_KEY = 0x7363616E6C616B65
 
 
 class MissingSetting(RuntimeError):
@@ -41,7 +45,37 @@ def dagster_instance(postgres: bool = False) -> dg.DagsterInstance:
         shutil.copy(
             INSTANCE_DIR / ("dagster-postgres.yaml" if postgres else "dagster.yaml"), config
         )
-    return dg.DagsterInstance.get()
+    if not postgres:
+        return dg.DagsterInstance.get()
+    with _schema_lock(os.environ["DAGSTER_PG_URL"]):
+        instance = dg.DagsterInstance.get()
+        _create_storage(instance)
+    return instance
+
+
+@contextmanager
+def _schema_lock(url: str) -> Iterator[None]:
+    """Serialize the first use of a PostgreSQL instance. Every service of a deployment runs
+    ``scanlake instance --postgres`` as it starts; dagster-postgres creates missing tables
+    on connect, and two processes creating them at once fail on PostgreSQL's own catalog
+    (a duplicate ``pg_type`` row for ``instance_info``, which it does not retry)."""
+    engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sqlalchemy.text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK_KEY})
+    finally:
+        engine.dispose()
+
+
+def _create_storage(instance: dg.DagsterInstance) -> None:
+    """Touch each storage so that its tables exist before the lock is let go."""
+    instance.get_runs(limit=1)
+    instance.fetch_run_status_changes(dg.DagsterEventType.RUN_SUCCESS, limit=1)
+    instance.all_instigator_state()
 
 
 def _selectable() -> list[Any]:

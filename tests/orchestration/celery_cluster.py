@@ -20,8 +20,6 @@ import psutil
 import psycopg2
 import redis
 
-from orchestration.runner import INSTANCE_DIR
-
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -32,6 +30,7 @@ class Cluster:
     home: Path
     logs: Path
     workers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)  # by worker name
+    run_logs: dict[int, Path] = field(default_factory=dict)  # stderr of each run process, by pid
 
     def instance(self) -> dg.DagsterInstance:
         os.environ["DAGSTER_PG_URL"] = self.env["DAGSTER_PG_URL"]
@@ -68,7 +67,14 @@ class Cluster:
         args = [sys.executable, "-m", "tests.orchestration.celery_run", day, *assets]
         for folder in captures:
             args += ["--capture", str(folder)]
-        return subprocess.Popen(args, cwd=REPO, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        log = self.logs / f"run-{uuid.uuid4().hex[:6]}.log"
+        proc = subprocess.Popen(args, cwd=REPO, env=self.env, stdout=subprocess.PIPE, stderr=log.open("wb"))
+        self.run_logs[proc.pid] = log
+        return proc
+
+    def run_log(self, proc: subprocess.Popen[bytes]) -> str:
+        """The tail of a run process's stderr, for a failure message."""
+        return self.run_logs[proc.pid].read_text(errors="replace")[-3000:]
 
     def stop(self) -> None:
         for proc in self.workers.values():
@@ -99,7 +105,6 @@ def cluster(root: Path, postgres_dsn: str, redis_url: str, s3: object, extra_env
     base = postgres_dsn.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://", 1)
     home = root / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text((INSTANCE_DIR / "dagster-postgres.yaml").read_text())
     logs = root / "logs"
     logs.mkdir()
     env = {
@@ -113,6 +118,10 @@ def cluster(root: Path, postgres_dsn: str, redis_url: str, s3: object, extra_env
         "SCANLAKE_CELERY_KEY_PREFIX": f"scanlake-test-{uuid.uuid4().hex[:8]}:",
         "PYTHONWARNINGS": "ignore",
     }
+    # as each service of deploy/docker-compose.yaml does first: write dagster.yaml and
+    # create the instance's tables, so that runs and workers starting at once do not race
+    subprocess.run([str(BIN / "scanlake"), "instance", "--postgres"], cwd=REPO, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
     made = Cluster(env, home, logs)
     try:
         yield made

@@ -78,10 +78,18 @@ def _uids(deployment: Cluster, spec: TableSpec, day: str) -> list[str]:
 
 
 def _queued(deployment: Cluster, queue: str) -> int:
-    client = redis.Redis.from_url(deployment.env["SCANLAKE_CELERY_BROKER_URL"])
+    """Tasks waiting on ``queue``; 0 when Redis did not answer in time (a loaded machine),
+    so the caller polls again until its own deadline."""
+    client = redis.Redis.from_url(deployment.env["SCANLAKE_CELERY_BROKER_URL"], socket_timeout=30,
+                                  socket_connect_timeout=30)
     prefix = deployment.env["SCANLAKE_CELERY_KEY_PREFIX"]
-    # kombu keeps one list per priority band: "default", "default\x06\x163", ...
-    return sum(client.llen(k) for k in client.scan_iter(match=f"{prefix}{queue}*") if client.type(k) == b"list")
+    try:
+        # kombu keeps one list per priority band: "default", "default\x06\x163", ...
+        return sum(client.llen(k) for k in client.scan_iter(match=f"{prefix}{queue}*") if client.type(k) == b"list")
+    except (redis.exceptions.TimeoutError, redis.exceptions.ConnectionError):
+        return 0
+    finally:
+        client.close()
 
 
 def _checks(instance: dg.DagsterInstance, run_id: str) -> dict[str, bool]:
@@ -113,7 +121,8 @@ def test_celery_concurrency_four_runs_merge_into_one_partition(deployment: Clust
     ]
     deadline = time.monotonic() + 600  # four run processes start: minutes on a loaded machine
     while _queued(deployment, "default") < RUNS_AT_ONCE:
-        assert all(r.poll() is None for r in runs), "a run ended before its first step was queued"
+        ended = [r for r in runs if r.poll() is not None]
+        assert not ended, f"a run ended before its first step was queued: {deployment.run_log(ended[0])}"
         assert time.monotonic() < deadline, "the four runs never queued their first steps"
         time.sleep(0.5)
     for _ in range(RUNS_AT_ONCE):

@@ -44,6 +44,45 @@ def test_instance_on_postgres_needs_the_url_and_then_uses_it(tmp_path, monkeypat
     assert "env: DAGSTER_PG_URL" in (tmp_path / "dagster.yaml").read_text()
 
 
+def test_instance_on_postgres_creates_its_tables_one_process_at_a_time(tmp_path, pg_url):
+    """Every service of a deployment runs ``scanlake instance --postgres`` as it starts, on
+    one fresh database; two creating Dagster's tables at once fail on PostgreSQL's catalog.
+    While another process holds the schema lock, the command waits and creates nothing; once
+    the lock is let go it creates the tables and ends."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import sqlalchemy
+
+    from orchestration.runner import SCHEMA_LOCK_KEY
+
+    engine = sqlalchemy.create_engine(pg_url, poolclass=sqlalchemy.pool.NullPool)
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "DAGSTER_PG_URL": pg_url, "PYTHONWARNINGS": "ignore"}
+    with engine.connect() as holder:
+        holder.execute(sqlalchemy.text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "scanlake"), "instance", "--postgres"],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        deadline = time.monotonic() + 300  # the command imports the code location first
+        while holder.execute(sqlalchemy.text(waiting)).scalar() == 0:
+            assert proc.poll() is None, proc.communicate()[0].decode()
+            assert time.monotonic() < deadline, "the command never asked for the lock"
+            time.sleep(0.2)
+        assert proc.poll() is None
+        assert "runs" not in sqlalchemy.inspect(holder).get_table_names()
+        holder.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        holder.commit()
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0, out.decode()
+    with engine.connect() as conn:
+        tables = set(sqlalchemy.inspect(conn).get_table_names())
+    engine.dispose()
+    assert {"runs", "event_logs", "instance_info", "jobs"} <= tables, tables
+
+
 def test_query_refuses_writes(lake, monkeypatch):
     delta.merge(lake, RAW_CALLS, raw_calls(1))
     monkeypatch.setenv("SCANLAKE_LAKE_URI", lake.uri)
