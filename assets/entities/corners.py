@@ -40,6 +40,9 @@ _BESIDE_SURE = 0.75  # the sound-alike bar for a side beside a sure one
 # Impressley" (Wilford and Presley; "in" before a P is heard "im").
 _FUSED_AFTER = re.compile(r"^([a-z]{4,})(?:in|and)$", re.IGNORECASE)
 _FUSED_BEFORE = re.compile(r"^(?:in|im|and)([a-z]{4,})$", re.IGNORECASE)
+# "and" clipped to "n" and run into a numbered street's ordinal: "Court N-8" is Court and
+# 8th, "Magnolia, N5" Magnolia and 5th (a unit's "N-8" after its callsign is ten-eight)
+_FUSED_ORDINAL = re.compile(r"^n-?(\d{1,2})(?:st|nd|rd|th)?$", re.IGNORECASE)
 
 
 def intersections(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
@@ -75,7 +78,7 @@ def intersections(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         if right is None or left is None:
             continue
         out += _corner(doc, left, right, connector in STRONG_CONNECTORS, vocab)
-    return out + _fused(doc, vocab)
+    return out + _fused(doc, vocab) + _fused_ordinal(doc, vocab)
 
 
 def _corner(
@@ -108,6 +111,28 @@ def _fused(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         else:
             continue
         if left is not None and right is not None:
+            out += _corner(doc, left, right, False, vocab)
+    return out
+
+
+def _fused_ordinal(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
+    """Corners whose "and" the recognizer clipped into the second street's ordinal ("Court
+    N-8"): the numbered street must be the county's, and the first side a street heard."""
+    out: list[Candidate] = []
+    for i, token in enumerate(doc):
+        fused = _FUSED_ORDINAL.match(token.text)
+        if i == 0 or fused is None:
+            continue
+        name = ordinal_text(int(fused.group(1)))
+        keys = vocab.index.by_name.get(name)
+        if not keys:
+            continue
+        right = StreetPhrase(i, i + 1, completed(StreetName(name), keys, vocab), 0.7, True)
+        end = i - 1 if doc[i - 1].text == "," else i
+        left = _phrase_ending_at(doc, end, vocab)
+        if len(vocab.index):
+            left = (left and _known(doc, left, vocab)) or _heard_ending_at(doc, end, vocab)
+        if left is not None:
             out += _corner(doc, left, right, False, vocab)
     return out
 

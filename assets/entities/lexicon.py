@@ -7,6 +7,7 @@ kinds are also matched by sound (Metaphone) and a few frequent mishearings are l
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import jellyfish
@@ -53,14 +54,27 @@ _MILE_MARKER_SOUNDS = frozenset(
 )
 
 
+# "mile" run into "marker" keeps its M and loses its L more often than not: "Maumarker",
+# "Maumarca" (MMRK), "Mountmarker" (MNTMRKR)
+_RUN_TOGETHER_MARKER = re.compile(r"^M[A-Z]{0,2}MRKR?$")
+
+
 @lru_cache(maxsize=4096)
 def mile_marker_word(word: str) -> bool:
     """One word that says "mile marker" or "milepost" (a recognizer's "Mallmarker")."""
     lowered = word.lower()
-    return (
-        lowered.isalpha()
-        and len(lowered) > 6
-        and jellyfish.metaphone(lowered) in _MILE_MARKER_SOUNDS
+    if not (lowered.isalpha() and len(lowered) > 6):
+        return False
+    sound = jellyfish.metaphone(lowered)
+    return sound in _MILE_MARKER_SOUNDS or bool(_RUN_TOGETHER_MARKER.match(sound))
+
+
+def mile_word(word: str) -> bool:
+    """The word before "marker" that was "mile": "mile" itself, or a short word the
+    recognizer heard for it ("Mount Marker", "Mall Marker")."""
+    lowered = word.lower()
+    return lowered == "mile" or (
+        lowered.isalpha() and 2 <= len(lowered) <= 5 and jellyfish.metaphone(lowered)[:1] == "M"
     )
 
 

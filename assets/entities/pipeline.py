@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from assets.entities import corners, places, plates, rules
 from assets.entities.candidates import Candidate, resolve
 from assets.entities.codes import IncidentTaxonomy, TenCodes
-from assets.entities.lexicon import mile_marker_word, unit_kind
+from assets.entities.lexicon import mile_marker_word, mile_word, unit_kind
 from assets.entities.numbers import HouseNumbers, HouseNumberSettings
 from assets.entities.phrases import Vocabulary
 from radiotext.spoken import is_number_token
@@ -32,6 +32,7 @@ _EXCLUDED = ["parser", "ner", "lemmatizer", "senter"]
 Token.set_extension("radio_num", getter=lambda t: is_number_token(t.text), force=True)
 Token.set_extension("radio_unit", getter=lambda t: unit_kind(t.text) or "", force=True)
 Token.set_extension("radio_mile_marker", getter=lambda t: mile_marker_word(t.text), force=True)
+Token.set_extension("radio_mile", getter=lambda t: mile_word(t.text), force=True)
 for _name in ("radio_normalized", "radio_detail", "radio_prior"):
     Span.set_extension(_name, default=None, force=True)
 

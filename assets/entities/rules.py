@@ -27,6 +27,8 @@ UNIT_WORD = {"_": {"radio_unit": {"NOT_IN": [""]}}}
 _ONES = sorted(w for w in UNITS if w not in ("o",))
 _WORDS = sorted(set(UNITS) | set(TEENS) | set(TENS))
 _TEN_CODE_TOKEN = re.compile(r"^10-?([1-9]\d{0,2})$")
+# "ten" clipped to its last sound: the recognizer writes "ten-eight" as "N-8"
+_CLIPPED_TEN_CODE = re.compile(r"^[Nn]-([1-9]\d{0,2})$")
 _HIGHWAY_TOKEN = re.compile(r"^([A-Za-z]{1,2})-?(\d{1,3})$")
 _DECIMAL = re.compile(r"^\d+\.\d+$")
 
@@ -45,6 +47,13 @@ def patterns(taxonomy: IncidentTaxonomy) -> list[dict[str, object]]:
         {"label": "TEN_CODE", "pattern": [{"ORTH": "10"}, dash, NUM]},
         {"label": "TEN_CODE", "pattern": [{"LOWER": "ten"}, dash, num_words, ones]},
         {"label": "TEN_CODE", "pattern": [{"TEXT": {"REGEX": r"^10-?[1-9]\d{0,2}$"}}]},
+        {"label": "TEN_CODE", "pattern": [{"TEXT": {"REGEX": _CLIPPED_TEN_CODE.pattern}}]},
+        {
+            # "Unit 23, and 23,": a unit's status after its callsign, "ten" heard as "and"
+            "label": "TEN_CODE",
+            "id": "after_callsign",
+            "pattern": [UNIT_WORD, NUM, {"ORTH": ","}, {"LOWER": {"IN": ["and", "n"]}}, NUM, {"ORTH": {"IN": [",", "."]}}],
+        },
         {"label": "HIGHWAY", "pattern": [{"LOWER": {"IN": ["interstate", "i"]}}, dash, NUM, ones]},
         {"label": "HIGHWAY", "pattern": [{"TEXT": {"REGEX": r"^(?i:i|us|sr|[a-z]{2})-\d{1,3}$"}}]},
         {"label": "HIGHWAY", "pattern": [{"TEXT": {"REGEX": r"^(?i:i|us|sr)\d{1,3}$"}}]},
@@ -88,6 +97,14 @@ def patterns(taxonomy: IncidentTaxonomy) -> list[dict[str, object]]:
             "pattern": [
                 {"LOWER": "mile"},
                 {"LOWER": {"IN": ["marker", "markers", "maker", "post"]}},
+                {**NUM, "OP": "+"},
+            ],
+        },
+        {
+            "label": "MILE_MARKER",
+            "pattern": [
+                {"_": {"radio_mile": True}},
+                {"LOWER": {"IN": ["marker", "markers", "maker"]}},
                 {**NUM, "OP": "+"},
             ],
         },
@@ -162,6 +179,15 @@ def normalize(span: Span, codes: TenCodes, highways: frozenset[str]) -> Candidat
 
 
 def _ten_code(span: Span, words: list[str], codes: TenCodes) -> Candidate | None:
+    if span.id_ == "after_callsign":
+        number = int(words[4]) if words[4].isdigit() and len(words[4]) == 2 else 0
+        meaning = codes.meaning(number)
+        return Candidate("TEN_CODE", span.start + 3, span.start + 5, f"10-{number}", meaning, 0.6) if meaning else None
+    if clipped := _CLIPPED_TEN_CODE.match(words[0]):
+        number = int(clipped.group(1))
+        meaning = codes.meaning(number)
+        # only a code the table knows, and less sure than one heard whole
+        return Candidate("TEN_CODE", span.start, span.end, f"10-{number}", meaning, 0.6) if meaning else None
     token = _TEN_CODE_TOKEN.match(words[0])
     if token and len(words) == 1:
         number, end = int(token.group(1)), span.end

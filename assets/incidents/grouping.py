@@ -24,7 +24,9 @@ Radio procedure fills in what the recognizer loses (round 4, bench/README.md):
 - a dispatcher sending units to another kind of call, or to a place unheard, gives them a
   new assignment; one saying nothing but callsigns of units on several incidents moves
   none of them;
-- a commander's "all units clearing" names the units of its incident.
+- a commander's "all units clearing" names the units of its incident;
+- a dispatcher's registration return ("comes back to a white Ford") answers the stop on
+  its talkgroup that said the same plate digits, or else the latest one.
 
 A call that joins two incidents (it is at one's place and names the other's units, or is
 near two places) merges them; through a unit they share, only when their types agree (a
@@ -170,6 +172,15 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
         t = call.start_time
         replied = t - dt.timedelta(seconds=rules.reply_window_s)
         placed_since = t - dt.timedelta(seconds=rules.place_window_s)
+        if (
+            call.returns_plate
+            and not call.places
+            and (g := state.plate_checked(call, replied)) is not None
+        ):
+            # the callsign heard in a return is the stopping unit's, often misheard: it
+            # moves no unit
+            state.add(g, call, frozenset())
+            continue
         if call.admin:
             if (g := state.replying(call, replied)) is not None:
                 state.add(g, call)

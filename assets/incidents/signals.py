@@ -56,6 +56,11 @@ _SELF_INITIATED_TYPES = frozenset({"TRAFFIC_STOP"})
 # "mile marker 136" read from the text: the entity layer misses it when a word is misheard
 # ("Mile Market 149"), and has read the number as a house number ("136 Clay St").
 _MILE = re.compile(r"\bmile,? mark(?:er|et)?,? (\d{1,3}(?:\.\d)?)\b", re.I)
+# A dispatcher reading back a registration the stopping unit asked for: "..., 4-5-8-0,
+# comes back to a white Ford Explorer, no record found"
+_PLATE_RETURN = re.compile(r"\bcomes? back (to|clear|valid|stolen|expired|as|registered)\b", re.I)
+# a plate's digits as the recognizer writes them: "6152", "4-5-8-0", "4, 8, 3"
+_PLATE_DIGITS = re.compile(r"(?<![\d-])(?:\d{3,7}|\d(?:(?:-|, ?| )\d(?!\d)){2,6})(?![\d-])")
 _CALLSIGN = re.compile(r"^[A-Za-z]+ \d{1,4}$")
 _NUMBER = re.compile(r"(?<![\w-])\d{1,3}(?![\w-])")
 # A callsign the recognizer was this unsure of (the entity layer's confidence: the rule's
@@ -104,6 +109,8 @@ class CallFacts:
     # callsigns (heard with confidence) a unit named as it cleared all units of its
     # incident: "all units clearing the scene, Engine 1, Engine 3, ..."
     roll_call: frozenset[str] = frozenset()
+    returns_plate: bool = False  # a dispatcher reading back a registration ("comes back to")
+    digit_runs: frozenset[str] = frozenset()  # runs of three or more digits said ("4-5-8-0")
 
 
 def stage_of(codes: Iterable[str], text: str) -> str | None:
@@ -210,6 +217,13 @@ def call_facts(
                 roll_call=frozenset(u for u in sure - tags if u)
                 if tags and _ROLL_CALL.search(text)
                 else frozenset(),
+                returns_plate=not tags and bool(_PLATE_RETURN.search(text)),
+                digit_runs=digit_runs(text),
             )
         )
     return out
+
+
+def digit_runs(text: str) -> frozenset[str]:
+    """Runs of three to seven digits, however the recognizer separated them."""
+    return frozenset(re.sub(r"\D", "", m.group(0)) for m in _PLATE_DIGITS.finditer(text))

@@ -118,6 +118,21 @@ class Groups:
         groups = {self.find(self.owner[u][0]) for u in call.units}
         return groups.pop() if len(groups) == 1 else None
 
+    def plate_checked(self, call: CallFacts, since: dt.datetime) -> int | None:
+        """The stop a registration return answers: a unit's own stop announced on the same
+        talkgroup since ``since``; the one that said the same plate digits, or else the
+        latest (the unit ran the plate as it called the stop in)."""
+        stops = [
+            (c.start_time, bool(c.digit_runs & call.digit_runs), g)
+            for g, calls in self.members.items()
+            for c in calls
+            if c.self_initiated and c.talkgroup == call.talkgroup and since <= c.start_time <= call.start_time
+        ]
+        if not stops:
+            return None
+        same = [s for s in stops if s[1]]
+        return self.find(max(same or stops)[2])
+
     def misheard_owner(self, unit: str, since: dt.datetime) -> int | None:
         """The incident of a callsign a dispatcher was heard to send that is likely
         ``unit`` misheard ("Medic 8" for Medic 87, "Unit 40" for Unit 14), claimed by

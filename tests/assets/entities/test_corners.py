@@ -78,3 +78,33 @@ def test_corners_heard_by_sound(county: EntityExtractor, text: str, corner: str)
 )
 def test_doubtful_corners_are_not_asserted(county: EntityExtractor, text: str) -> None:
     assert corners(county, text) == []
+
+
+@pytest.fixture(scope="module")
+def numbered() -> EntityExtractor:
+    return EntityExtractor(RadioSettings(streets=("LINDETT ST", "YARBURY DR", "8TH ST", "5TH ST")))
+
+
+@pytest.mark.parametrize(
+    ("text", "corner"),
+    [
+        # "and" clipped to "n" and run into the ordinal (seen on development seed 121, base)
+        ("Respond to Lindett N-8 for a reported fire", "LINDETT ST & 8TH ST"),
+        ("Unit 27, 10-50, 2 vehicle rack, Yarbury, N-8, Unknown", "YARBURY DR & 8TH ST"),
+        ("Car 58, Respond to Lindett, N5, Reference of Domestic", "LINDETT ST & 5TH ST"),
+    ],
+)
+def test_and_clipped_into_the_ordinal(numbered: EntityExtractor, text: str, corner: str) -> None:
+    assert corners(numbered, text) == [corner]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Car 58, N-8 Car 58, 10-4",  # after a callsign: ten-eight
+        "Respond to Lindett N-9 for a fire",  # the county has no 9th Street
+        "Respond to Pemberton N-8 for a fire",  # no street heard before it
+    ],
+)
+def test_and_clipped_refused(numbered: EntityExtractor, text: str) -> None:
+    assert corners(numbered, text) == []

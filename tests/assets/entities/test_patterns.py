@@ -165,6 +165,9 @@ def test_misheard_units_are_less_sure(extractor: EntityExtractor) -> None:
         ("show me 10 - 8", "10-8", "In service"),
         ("North Elm Street, 1076.", "10-76", "En route"),  # ASR ran the code together
         ("10-50 two vehicle", "10-50", "Vehicle accident"),
+        ("Car 58, N-8 Car 58", "10-8", "In service"),  # "ten" clipped to "N"
+        ("counterparty pigs, N-23, Car 46", "10-23", "Arrived on scene"),
+        ("Unit 69, and 23, One Trapped", "10-23", "Arrived on scene"),  # "ten" as "and"
     ],
 )
 def test_ten_code(extractor: EntityExtractor, text: str, code: str, meaning: str) -> None:
@@ -174,6 +177,17 @@ def test_ten_code(extractor: EntityExtractor, text: str, code: str, meaning: str
 
 def test_run_together_number_that_is_no_code(extractor: EntityExtractor) -> None:
     assert found(extractor, "we have 1003 gallons", "TEN_CODE") == []
+
+
+def test_clipped_code_only_when_the_table_knows_it(extractor: EntityExtractor) -> None:
+    assert found(extractor, "Unit 4, N-312, Unit 4, 10-4", "TEN_CODE") == [("10-4", "10-4")]
+    # a callsign's "and" before a number is "ten" only right after it, and for a known code
+    assert found(extractor, "Engine 3, and Ladder 23, respond", "TEN_CODE") == []
+    assert found(extractor, "Unit 6, and 5, on scene", "TEN_CODE") == []  # one digit: a list
+    assert found(extractor, "Unit 6, and 23 units", "TEN_CODE") == []
+    [clipped] = [e for e in extractor.extract("Car 5, N-8") if e.label == "TEN_CODE"]
+    [whole] = [e for e in extractor.extract("Car 5, 10-8") if e.label == "TEN_CODE"]
+    assert clipped.confidence < whole.confidence
 
 
 @pytest.mark.parametrize(
@@ -239,10 +253,25 @@ def test_highway(extractor: EntityExtractor, text: str, highway: str) -> None:
         ("mile marker 42.5, one lane blocked", "42.5"),
         ("milepost 180", "180"),
         ("Eastbound at Mallmarker 149, one lane", "149"),  # ASR's one-word "mile marker"
+        ("2 e-spound at Maumarker 152, 1 lane", "152"),  # "mile" run in, its L lost
+        ("Westbound at Maumarca 131, Call a report", "131"),
+        ("a 65 southbound at Mount Marker 181, and", "181"),  # "mile" heard as a word
     ],
 )
 def test_mile_marker(extractor: EntityExtractor, text: str, marker: str) -> None:
     assert [n for _, n in found(extractor, text, "MILE_MARKER")] == [marker]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "meet me at the market 12 minutes",  # no "marker"
+        "Engine 5, Marker 12, on scene",  # "marker" alone says no mile
+        "Medic 3, my remarks 14",  # not one word for "mile marker"
+    ],
+)
+def test_no_mile_marker(extractor: EntityExtractor, text: str) -> None:
+    assert found(extractor, text, "MILE_MARKER") == []
 
 
 def test_a_whole_call(extractor: EntityExtractor) -> None:

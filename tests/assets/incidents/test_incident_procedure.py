@@ -384,3 +384,41 @@ def test_incident_unit_sent_to_another_kind_of_call_does_not_merge_them() -> Non
     assert len(group([untyped, transport, fire, standby, there])) == 1
     same = replace(overdose, incident_types=("STRUCTURE_FIRE",))
     assert len(group([same, transport, fire, standby, there])) == 1
+
+
+# --- a registration return answers the stop that ran the plate ----------------------
+
+
+def _stop(name: str, minute: float, unit: str, digits: str) -> CallFacts:
+    return replace(call(name, minute, units=(unit,), types=("TRAFFIC_STOP",), agency="Police"),
+                   self_initiated=True, digit_runs=frozenset({digits}))  # fmt: skip
+
+
+def _return(name: str, minute: float, digits: str, units: tuple[str, ...] = ()) -> CallFacts:
+    return replace(call(name, minute, units=units, by_ear=True, agency="Police"),
+                   returns_plate=True, digit_runs=frozenset({digits}))  # fmt: skip
+
+
+def test_incident_registration_return_answers_the_stop_that_said_its_plate() -> None:
+    a = _stop("a1", 0, "Unit 14", "483")
+    b = _stop("b1", 1, "Car 31", "4580")
+    # "Unit 40, King X-ray Ocean, 4-8-3, comes back to a blue Altima": Unit 14 misheard
+    back = _return("a2", 2, "483", units=("Unit 40",))
+    assert membership([a, b, back]) == {"inc-a1": ["a1", "a2"], "inc-b1": ["b1"]}
+    # "31, Robert Victor 4-5-8-0, comes back ...": its kind lost, the plate says whose
+    assert membership([a, b, _return("b2", 2, "4580")]) == {"inc-a1": ["a1"], "inc-b1": ["b1", "b2"]}
+    # no digits in common: the latest stop ran it
+    assert membership([a, b, _return("b3", 2, "999")]) == {"inc-a1": ["a1"], "inc-b1": ["b1", "b3"]}
+    # refused: no stop on its talkgroup within the reply window
+    assert membership([a, _return("x1", 30, "483")]) == {"inc-a1": ["a1"]}
+    other = replace(a, talkgroup=3002)
+    assert membership([other, _return("x2", 2, "483")]) == {"inc-a1": ["a1"]}
+
+
+def test_incident_registration_return_is_a_dispatcher_reading_one() -> None:
+    back = facts_of(["Dispatch"], "31, Robert, Voy, Victor, 4-5-8-0, comes back to a White Ford Explorer", [])  # fmt: skip
+    assert back.returns_plate and back.digit_runs == {"4580"}
+    assert facts_of([], "Car 31, 6152, comes back clear", []).digit_runs == {"6152"}
+    # refused: a unit saying it is coming back, and a dispatcher saying anything else
+    assert not facts_of(["Car 31"], "Car 31, comes back to the station", []).returns_plate
+    assert not facts_of(["Dispatch"], "Car 31, respond to 4-5-8 Oak Street", []).returns_plate
