@@ -154,7 +154,9 @@ def _paged_with(state: Groups, call: CallFacts, since: dt.datetime) -> int | Non
         calls = state.members[g]
         if (
             all(c.agency and c.agency != call.agency for c in calls)
-            and any(c.dispatch and c.units_by_ear for c in calls)
+            # paged together: the other agency's dispatch itself is this recent, not
+            # merely the incident's latest call (a commander's report an hour in)
+            and any(c.dispatch and c.units_by_ear and c.start_time >= since for c in calls)
             and state.types[g]
             and _compatible(state.types[g], call)
             and not (call.places and _placed(state, g))

@@ -362,6 +362,11 @@ def test_incident_one_call_paged_to_two_agencies_is_one() -> None:
     assert len(group([police, replace(ems, agency="Police")])) == 2
     assert len(group([police, replace(ems, incident_types=("MEDICAL",))])) == 2
     assert len(group([police, replace(ems, start_time=ems.start_time + dt.timedelta(minutes=10))])) == 2  # fmt: skip
+    # refused: a dispatch long past whose incident was heard from just now (a commander's
+    # report on the fireground), for the dispatch is what was paged
+    report = call("p2", 9.8, units=("Unit 35",), types=("MVA",), agency="Police")
+    late = replace(ems, start_time=ems.start_time + dt.timedelta(minutes=10))
+    assert len(group([police, report, late])) == 2
 
 
 # --- round 4, third iteration (development seeds 107-108, 111-117) ----------------------
