@@ -19,8 +19,9 @@ Radio procedure fills in what the recognizer loses (round 4, bench/README.md):
 - one call paged to two agencies (police and EMS to a crash, EMS to stand by for fire) is
   one incident when one of the two places went unheard, and a fire unit reporting a fire
   known only from EMS's stand-by is on it;
-- a unit's first call after its dispatch answers it (whatever code was heard), and a
-  unit claims a dispatch that said its number without its kind ("65, respond to");
+- a unit's first call after its dispatch answers it (whatever code was heard, a clear
+  too), and a unit claims a dispatch that said its number without its kind ("65,
+  respond to");
 - a dispatcher sending units to another kind of call, or to a place unheard, gives them a
   new assignment; one saying nothing but callsigns of units on several incidents moves
   none of them;
@@ -40,7 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assets.incidents.places import same_place
 from assets.incidents.signals import STAGES, CallFacts, Place
@@ -183,6 +184,10 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
             # moves no unit
             state.add(g, call, frozenset())
             continue
+        if call.stage == "cleared" and state.replying(call, replied) is not None:
+            # a unit just sent does not clear: its first reply answers the dispatch, and a
+            # clear heard in it is its "10-76" cut up ("10-10-8", "10-7, 10-8")
+            call = replace(call, stage=None)
         if call.admin:
             if (g := state.replying(call, replied)) is not None:
                 state.add(g, call)

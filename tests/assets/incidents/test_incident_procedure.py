@@ -145,6 +145,19 @@ def test_incident_first_reply_after_dispatch_answers_it() -> None:
     assert membership([sent, spoke, reply]) == {"inc-m1": ["m1", "m4"]}
 
 
+def test_incident_first_reply_after_dispatch_is_no_clear() -> None:
+    sent = call("r1", 0, units=("Rescue 5",), places=(OAK,), types=("MVA",), sends=True, by_ear=True, agency="Fire")  # fmt: skip
+    # "Rescue 5, 10-10-8": its 10-76 cut up; the unit stays on the incident it was sent to
+    reply = call("r2", 0.5, units=("Rescue 5",), stage="cleared")
+    later = call("r3", 14, units=("Rescue 5",))  # "patient in Medic 6"
+    assert membership([sent, reply, later]) == {"inc-r1": ["r1", "r2", "r3"]}
+    # refused: a clear after the unit has answered, or long after its dispatch, releases it
+    ack = call("r4", 0.3, units=("Rescue 5",), stage="en_route")
+    assert membership([sent, ack, reply, later]) == {"inc-r1": ["r1", "r4", "r2"]}
+    late = call("r5", 9, units=("Rescue 5",), stage="cleared")
+    assert membership([sent, late, later]) == {"inc-r1": ["r1", "r5"]}
+
+
 def test_incident_dispatch_of_a_number_is_claimed_by_its_unit() -> None:
     # "65, respond to 202 4th Street": the callsign's kind went unheard
     sent = replace(call("e1", 0, places=(OAK,), types=("BRUSH_FIRE",), sends=True), bare_numbers=frozenset({"65"}))  # fmt: skip
