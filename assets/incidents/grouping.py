@@ -221,7 +221,8 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
         if at_place:
             more_for = None  # heard at the asker's place: the place joins it
         fire_for = None if at_place or by_unit else _awaiting_fire(state, call, placed_since)
-        paged_with = None if at_place or by_unit else _paged_with(state, call, replied)
+        # a dispatcher sending units anew: where they were before does not matter
+        paged_with = None if at_place or (by_unit and not call.sends) else _paged_with(state, call, replied)
         if at_place:
             g = at_place[0]
             for other in at_place[1:]:

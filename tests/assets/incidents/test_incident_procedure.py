@@ -375,6 +375,13 @@ def test_incident_one_call_paged_to_two_agencies_is_one() -> None:
     assert len(group([police, replace(ems, agency="Police")])) == 2
     assert len(group([police, replace(ems, incident_types=("MEDICAL",))])) == 2
     assert len(group([police, replace(ems, start_time=ems.start_time + dt.timedelta(minutes=10))])) == 2  # fmt: skip
+    # a medic still on an earlier call is sent anew: where it was does not matter
+    earlier = call("o1", -20, units=("Medic 6",), places=(OAK,), types=("FALL",), sends=True, by_ear=True, agency="EMS")  # fmt: skip
+    unplaced = replace(ems, places=())
+    assert membership([earlier, police, unplaced]) == {"inc-o1": ["o1"], "inc-p1": ["p1", "e1"]}
+    # but a unit's own call, sending nobody, still follows the unit
+    status = replace(unplaced, sends=False, units_by_ear=False)
+    assert membership([earlier, police, status]) == {"inc-o1": ["o1", "e1"], "inc-p1": ["p1"]}
     # refused: a dispatch long past whose incident was heard from just now (a commander's
     # report on the fireground), for the dispatch is what was paged
     report = call("p2", 9.8, units=("Unit 35",), types=("MVA",), agency="Police")
