@@ -45,7 +45,10 @@ def same_place(a: Place, b: Place, radius_m: float) -> bool:
     geocoder blurred (one digit of a house number misheard, an intersection said the other
     way round): an address and an intersection, or addresses on two streets or with two
     house numbers, are two places however near. A highway mile is the mile number: the road's name is
-    what the recognizer gets wrong ("Highway 40" for 14, "US-80" for 82, or none)."""
+    what the recognizer gets wrong ("Highway 40" for 14, "US-80" for 82, or none); its
+    side of the road, where both calls said it, must agree."""
+    if len({a.direction, b.direction} - {None}) == 2:
+        return False
     if a.key == b.key:
         return True
     mile_a, mile_b = _mile(a), _mile(b)

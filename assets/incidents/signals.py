@@ -61,6 +61,7 @@ _MILE = re.compile(r"\bmile,? mark(?:er|et)?,? (\d{1,3}(?:\.\d)?)\b", re.I)
 _PLATE_RETURN = re.compile(r"\bcomes? back (to|clear|valid|stolen|expired|as|registered)\b", re.I)
 # a plate's digits as the recognizer writes them: "6152", "4-5-8-0", "4, 8, 3"
 _PLATE_DIGITS = re.compile(r"(?<![\d-])(?:\d{3,7}|\d(?:(?:-|, ?| )\d(?!\d)){2,6})(?![\d-])")
+_DIRECTION = re.compile(r"\b(north|south|east|west)[- ]?bound\b", re.I)
 _CALLSIGN = re.compile(r"^[A-Za-z]+ \d{1,4}$")
 _NUMBER = re.compile(r"(?<![\w-])\d{1,3}(?![\w-])")
 # A callsign the recognizer was this unsure of (the entity layer's confidence: the rule's
@@ -77,6 +78,9 @@ class Place:
     key: str  # the entity's normalized text, upper-cased
     lat: float | None = None
     lon: float | None = None
+    # a highway mile's side of the road ("EAST"), where the call said it: two crashes at
+    # one mile on opposite sides are two incidents
+    direction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,17 +166,18 @@ def call_facts(
         codes = [str(e["normalized"]) for e in found if e["label"] == "TEN_CODE"]
         places = []
         highway = next((str(e["normalized"]) for e in found if e["label"] == "HIGHWAY"), "")
+        side = said_side.group(1).upper() if (said_side := _DIRECTION.search(text)) else None
         for e in found:
             if e["label"] == "MILE_MARKER" and e["normalized"]:
                 # a mile means nothing without its road
-                places.append(Place(f"{highway} MILE {e['normalized']}".strip().upper()))
+                places.append(Place(f"{highway} MILE {e['normalized']}".strip().upper(), direction=side))
             elif e["label"] in PLACE_LABELS and e["normalized"]:
                 lat, lon = placed.get(str(e["entity_id"]), (None, None))
                 places.append(Place(str(e["normalized"]).upper(), lat, lon))
         if (said_mile := _MILE.search(text)) and not any(" MILE " in f" {p.key}" for p in places):
             mile = said_mile.group(1)
             places = [p for p in places if p.key.partition(" ")[0] != mile]
-            places.append(Place(f"{highway} MILE {mile}".strip().upper()))
+            places.append(Place(f"{highway} MILE {mile}".strip().upper(), direction=side))
         types = [str(e["normalized"]) for e in found if e["label"] == "INCIDENT_TYPE"]
         if _MORE.search(text):
             types = [t for t in types if t != "ALARM"]  # "a second alarm" is no alarm call

@@ -110,6 +110,16 @@ def test_incident_highway_mile_is_the_place() -> None:
     assert membership([crash, ems]) == {"inc-c1": ["c1", "c2"]}
 
 
+def test_incident_highway_mile_on_the_other_side_of_the_road_is_another_place() -> None:
+    west, east = Place("AL-14 MILE 142", direction="WEST"), Place("HWY-40 MILE 142", direction="EAST")
+    assert not same_place(west, east, 150)
+    assert not same_place(west, replace(west, direction="EAST"), 150)  # one name, two sides
+    assert same_place(west, Place("AL-14 MILE 142"), 150)  # a side unheard
+    heard = _heard("Unit 35, 10-50, Highway 40 Eastbound at Mile Marker 142", [("HIGHWAY", "HWY-40"), ("MILE_MARKER", "142")])  # fmt: skip
+    assert heard.places == (east,)
+    assert _heard("Medic 6, respond to Highway 14 at Mile Marker 142", [("HIGHWAY", "AL-14"), ("MILE_MARKER", "142")]).places == (Place("AL-14 MILE 142"),)  # fmt: skip
+
+
 def test_incident_near_places_named_apart_are_two() -> None:
     assert same_place(OAK, Place("1224 OAK ST", 40.01765, -105.2796), 150)  # one digit
     assert same_place(FIFTH, Place("WASHINGTON ST & 5TH ST", 40.0129, -105.2712), 150)
@@ -292,10 +302,10 @@ def _heard(text: str, entities: list[tuple[str, str]], tags: tuple[str, ...] = (
 def test_incident_mile_marker_is_read_from_the_text() -> None:
     # the entity layer read the mile as a house number on a street it guessed
     misread = _heard("Unit 40, 10-50, Highway 82, Westbound at Mile Marker 136, someone trapped", [("HIGHWAY", "US-82"), ("ADDRESS", "136 Clay St")])  # fmt: skip
-    assert misread.places == (Place("US-82 MILE 136"),)
+    assert misread.places == (Place("US-82 MILE 136", direction="WEST"),)
     # "Mile Market 149": no MILE_MARKER entity at all
     market = _heard("Medic 6, respond to Highway 82 Eastbound at Mile Market 149, MVA", [])
-    assert market.places == (Place("MILE 149"),)
+    assert market.places == (Place("MILE 149", direction="EAST"),)
     # refused: "half mile" with no marker, and an address of another number stays
     assert _heard("Unit 4, half mile south of the school", []).places == ()
     other = _heard("respond to 212 Clay St, mile marker 136", [("ADDRESS", "212 Clay St")])
