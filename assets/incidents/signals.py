@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from assets.entities.lexicon import mile_marker_word, mile_word
+
 STAGES = ("dispatched", "en_route", "on_scene", "cleared")
 PLACE_LABELS = frozenset({"ADDRESS", "INTERSECTION"})
 
@@ -55,7 +57,8 @@ _SELF_INITIATED = re.compile(r"\b(traffic|vehicle) stop\b", re.I)
 _SELF_INITIATED_TYPES = frozenset({"TRAFFIC_STOP"})
 # "mile marker 136" read from the text: the entity layer misses it when a word is misheard
 # ("Mile Market 149"), and has read the number as a house number ("136 Clay St").
-_MILE = re.compile(r"\bmile,? mark(?:er|et)?,? (\d{1,3}(?:\.\d)?)\b", re.I)
+_WORD_OR_NUMBER = re.compile(r"[A-Za-z]+|\d+(?:\.\d)?")
+_MARKER_WORDS = frozenset({"mark", "marker", "markers", "market", "maker"})
 # A dispatcher reading back a registration the stopping unit asked for: "..., 4-5-8-0,
 # comes back to a white Ford Explorer, no record found"
 _PLATE_RETURN = re.compile(r"\bcomes? back (to|clear|valid|stolen|expired|as|registered)\b", re.I)
@@ -174,8 +177,7 @@ def call_facts(
             elif e["label"] in PLACE_LABELS and e["normalized"]:
                 lat, lon = placed.get(str(e["entity_id"]), (None, None))
                 places.append(Place(str(e["normalized"]).upper(), lat, lon))
-        if (said_mile := _MILE.search(text)) and not any(" MILE " in f" {p.key}" for p in places):
-            mile = said_mile.group(1)
+        if (mile := said_mile(text)) and not any(" MILE " in f" {p.key}" for p in places):
             places = [p for p in places if p.key.partition(" ")[0] != mile]
             places.append(Place(f"{highway} MILE {mile}".strip().upper(), direction=side))
         types = [str(e["normalized"]) for e in found if e["label"] == "INCIDENT_TYPE"]
@@ -227,6 +229,19 @@ def call_facts(
             )
         )
     return out
+
+
+def said_mile(text: str) -> str | None:
+    """The first mile marker's number said in ``text``: "mile marker 136", and what the
+    recognizer hears for the words ("Mile Market 149", "Mount Marker 181", "Maumarker 152")."""
+    words = _WORD_OR_NUMBER.findall(text)
+    for i, w in enumerate(words):
+        if not w[0].isdigit() or len(w.partition(".")[0]) > 3 or i == 0:
+            continue
+        before = words[i - 1].lower()
+        if mile_marker_word(before) or (before in _MARKER_WORDS and i > 1 and mile_word(words[i - 2])):
+            return w
+    return None
 
 
 def digit_runs(text: str) -> frozenset[str]:

@@ -306,8 +306,13 @@ def test_incident_mile_marker_is_read_from_the_text() -> None:
     # "Mile Market 149": no MILE_MARKER entity at all
     market = _heard("Medic 6, respond to Highway 82 Eastbound at Mile Market 149, MVA", [])
     assert market.places == (Place("MILE 149", direction="EAST"),)
+    # "mile" run in ("Maumarca") or misheard ("Mount Marker"), the number read as an address
+    fused = _heard("Unit 40, 10-50, US 82 Westbound at Maumarca 131, Call a report", [("ADDRESS", "131 Clay St")])  # fmt: skip
+    assert fused.places == (Place("MILE 131", direction="WEST"),)
+    assert _heard("a 65 southbound at Mount Marker 181, and", []).places == (Place("MILE 181", direction="SOUTH"),)  # fmt: skip
     # refused: "half mile" with no marker, and an address of another number stays
     assert _heard("Unit 4, half mile south of the school", []).places == ()
+    assert _heard("Engine 5, Marker 12, on scene", []).places == ()
     other = _heard("respond to 212 Clay St, mile marker 136", [("ADDRESS", "212 Clay St")])
     assert other.places == (Place("212 CLAY ST"), Place("MILE 136"))
     # refused: a mile the entity layer found is kept as it is
