@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assets.entities.lexicon import mile_marker_word, mile_word
+from assets.entities.lexicon import mile_marker_word, mile_word, unit_kind
 
 STAGES = ("dispatched", "en_route", "on_scene", "cleared")
 PLACE_LABELS = frozenset({"ADDRESS", "INTERSECTION"})
@@ -66,7 +66,8 @@ _PLATE_RETURN = re.compile(r"\bcomes? back (to|clear|valid|stolen|expired|as|reg
 _PLATE_DIGITS = re.compile(r"(?<![\d-])(?:\d{3,7}|\d(?:(?:-|, ?| )\d(?!\d)){2,6})(?![\d-])")
 _DIRECTION = re.compile(r"\b(north|south|east|west)[- ]?bound\b", re.I)
 _CALLSIGN = re.compile(r"^[A-Za-z]+ \d{1,4}$")
-_NUMBER = re.compile(r"(?<![\w-])\d{1,3}(?![\w-])")
+# a number standing alone ("10-50" is none), with the word said just before it
+_SAID_NUMBER = re.compile(r"(?:\b([A-Za-z]+) )?(?<![\w-])(\d{1,3})(?![\w-])")
 # A callsign the recognizer was this unsure of (the entity layer's confidence: the rule's
 # prior times the mean word probability) joins no incident it is already on: below it, on
 # the development seed, most callsigns heard were wrong (a prompt's unit echoed into noise,
@@ -193,9 +194,7 @@ def call_facts(
         said_to = _RESPOND.search(text)
         bare: set[str] = set()
         if said_to and not tags:
-            bare = set(_NUMBER.findall(text[: said_to.start()])) - {
-                u.rpartition(" ")[2] for u in heard if u
-            }
+            bare = bare_numbers(text[: said_to.start()])
         out.append(
             CallFacts(
                 call_uid=uid,
@@ -229,6 +228,12 @@ def call_facts(
             )
         )
     return out
+
+
+def bare_numbers(text: str) -> set[str]:
+    """Numbers said with no callsign kind before them ("3, Engine 12, Ladder 3": "3"; the
+    same number heard with a kind elsewhere in the call is still bare here)."""
+    return {m.group(2) for m in _SAID_NUMBER.finditer(text) if not (m.group(1) and unit_kind(m.group(1)))}
 
 
 def said_mile(text: str) -> str | None:

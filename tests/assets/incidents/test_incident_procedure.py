@@ -181,6 +181,17 @@ def test_incident_dispatch_of_a_number_is_claimed_by_its_unit() -> None:
     assert membership([sent, late]) == {"inc-e1": ["e1"]}
 
 
+
+def test_incident_bare_number_is_one_said_without_a_kind() -> None:
+    # "Engine 3, Engine 12, Ladder 3, ..." with the first kind lost: 3 is bare though
+    # Ladder 3 was heard with its kind
+    said = facts_of(["Dispatch"], "3, Engine 12, Ladder 3, Battalion 1, Respond to 173 Wells Street", [("Engine 12", 0.9), ("Ladder 3", 0.9), ("Battalion 1", 0.9)])  # fmt: skip
+    assert said.bare_numbers == {"3"}
+    # refused: numbers with their kind, a code's parts, and a unit keying up
+    assert facts_of(["Dispatch"], "Engine 65, 10-50, respond to Oak", [("Engine 65", 0.9)]).bare_numbers == set()  # fmt: skip
+    assert facts_of(["Engine 65"], "65, respond to Oak", []).bare_numbers == set()
+
+
 def test_incident_bare_numbers_are_the_ones_before_respond() -> None:
     lost = facts_of(["Dispatch"], "65, Respond to 2-024th Street for a reported brush fire.", [])
     assert lost.bare_numbers == {"65"}
