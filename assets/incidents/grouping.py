@@ -128,15 +128,18 @@ def _placed(state: Groups, g: int) -> bool:
 
 
 def _awaiting_fire(state: Groups, call: CallFacts, since: dt.datetime) -> int | None:
-    """For a fire unit on no incident reporting one (a size-up) at no place heard: the
+    """For a fire unit on no incident reporting one (a size-up, a call for more) at no place heard: the
     latest fire known only from EMS's stand-by since ``since`` (the fire department's own
     dispatch went unheard, so its units have nothing else to follow)."""
-    if call.agency != "Fire" or call.units_by_ear or not call.incident_types or call.places:
+    if call.agency != "Fire" or call.units_by_ear or call.places:
+        return None
+    if not (call.incident_types or call.asks_more):  # a size-up, or a call for more
         return None
     for g in reversed(state.heard_since(since)):
         calls = state.members[g]
         if (
-            all(c.agency != "Fire" for c in calls)
+            # no fire dispatcher heard on it (a fire unit's own size-up may be)
+            not any(c.agency == "Fire" and c.units_by_ear for c in calls)
             and any(c.stands_by for c in calls)
             and _compatible(state.types[g], call)
         ):

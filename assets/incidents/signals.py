@@ -45,6 +45,9 @@ _RESPOND = re.compile(r"\b(respond|second alarm|stand ?by for)\b", re.I)
 # a dispatcher sending units to a (new) call; "second alarm" adds units to one already going
 _SENDS = re.compile(r"\brespond(ing)? to\b", re.I)
 _MORE = re.compile(r"\bsecond alarm\b", re.I)
+# a commander asking for more: "give me a second alarm", the number often misheard ("give
+# me a pack and alarm", "a pack on the alarm")
+_ASKS_MORE = re.compile(r"\bgive me (?:a |an )?(?:[a-z]+[ ,]+){0,3}?alarm\b", re.I)
 # EMS sent to wait at a fire: paged with the fire department's assignment
 _STAND_BY = re.compile(r"\bstand ?by for fire\b", re.I)
 # a commander releasing the units of an incident, naming them
@@ -182,7 +185,8 @@ def call_facts(
             places = [p for p in places if p.key.partition(" ")[0] != mile]
             places.append(Place(f"{highway} MILE {mile}".strip().upper(), direction=side))
         types = [str(e["normalized"]) for e in found if e["label"] == "INCIDENT_TYPE"]
-        if _MORE.search(text):
+        asks = bool(tags) and bool(_MORE.search(text) or _ASKS_MORE.search(text))
+        if _MORE.search(text) or asks:
             types = [t for t in types if t != "ALARM"]  # "a second alarm" is no alarm call
         sends = bool(_SENDS.search(text))
         # A dispatcher sending a unit starts its assignment: a clear or an arrival heard in
@@ -190,7 +194,7 @@ def call_facts(
         # ("10-8-02" at the end of a dispatch), never the unit just sent.
         stage = "dispatched" if sends else stage_of(codes, text)
         incident_said = bool(places or types)
-        more = bool(_MORE.search(text))
+        more = bool(_MORE.search(text)) or asks
         said_to = _RESPOND.search(text)
         bare: set[str] = set()
         if said_to and not tags:
@@ -211,12 +215,13 @@ def call_facts(
                 dispatch=bool(said_to) or (incident_said and stage is None),
                 sends=sends and not more,
                 admin=not incident_said
+                and not more
                 and (bool(_ADMIN_PHRASES.search(text)) or bool(set(codes) & _ADMIN_CODES)),
                 self_initiated=bool(tags)
                 and (
                     bool(_SELF_INITIATED_TYPES & set(types)) or bool(_SELF_INITIATED.search(text))
                 ),
-                asks_more=more and bool(tags),
+                asks_more=asks,
                 sends_more=more and not tags,
                 bare_numbers=frozenset(bare),
                 stands_by=bool(_STAND_BY.search(text)),

@@ -86,6 +86,14 @@ def test_incident_second_alarm_asked_and_sent() -> None:
     sent = facts_of(["Dispatch"], "Engine 21, Rescue 5, second alarm, respond to", [("Engine 21", 0.9)])  # fmt: skip
     assert ask.asks_more and not ask.sends_more
     assert sent.sends_more and not sent.asks_more and not sent.sends
+    # the alarm's number misheard, and a code heard in the units it names ("and send
+    # Engine 7" as "and 10-10-7", out of service): still a call for more, on its incident
+    misheard = facts_of(["Battalion 1"], "Battalion 1, I'm on scene, give me a pack and alarm, and 10-10-7, Rescue 2,", [])  # fmt: skip
+    assert misheard.asks_more and not misheard.admin and "ALARM" not in misheard.incident_types
+    assert facts_of(["Battalion 63"], "give me a pack on the alarm, and then engine 61", []).asks_more
+    # refused: a dispatcher saying it, and a unit reporting an alarm
+    assert not facts_of(["Dispatch"], "Engine 4, give me a second alarm", []).asks_more
+    assert not facts_of(["Engine 4"], "Engine 4 on scene, alarm company is here", []).asks_more
 
 
 def test_incident_commander_asking_for_more_is_on_an_incident() -> None:
@@ -237,6 +245,11 @@ def test_incident_fire_unit_joins_a_fire_known_from_its_stand_by() -> None:
     assert len(group([standby, medic])) == 2 and len(group([standby, car])) == 2
     fire = call("f0", 0, units=("Engine 3",), places=(OAK,), types=("STRUCTURE_FIRE",), sends=True, by_ear=True)  # fmt: skip
     assert len(group([fire, standby, size_up])) == 2
+    # a commander asking for more, its dispatch unheard too, is on the same fire; so is one
+    # after a fire unit's own size-up joined it
+    ask = replace(call("f3", 7, units=("Battalion 63",), stage="on_scene"), asks_more=True)
+    assert membership([standby, ask]) == {"inc-f1": ["f1", "f3"]}
+    assert membership([standby, size_up, ask]) == {"inc-f1": ["f1", "f2", "f3"]}
 
 
 def test_incident_stand_by_is_said() -> None:
