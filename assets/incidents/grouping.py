@@ -216,8 +216,10 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
             if owned and owned[1] >= since:
                 by_unit.append(state.find(owned[0]))
             elif not call.units_by_ear and (
-                (g := state.misheard_owner(u, since)) is not None
-                or (g := state.unnamed_dispatch(u, replied)) is not None
+                # a dispatch that said its very number outranks one whose callsign it
+                # may have been misheard as
+                (g := state.unnamed_dispatch(u, replied)) is not None
+                or (g := state.misheard_owner(u, since)) is not None
             ):
                 by_unit.append(g)
         more_for = state.answering(call, replied, at_place)

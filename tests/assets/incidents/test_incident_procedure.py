@@ -190,6 +190,18 @@ def test_incident_dispatch_of_a_number_is_claimed_by_its_unit() -> None:
 
 
 
+def test_incident_dispatch_of_its_number_outranks_a_callsign_it_may_be_misheard_as() -> None:
+    # Engine 7 was sent to a fire; then "73, respond to ..., grass fire" (Engine 73's kind
+    # lost). Engine 73 keying up claims the dispatch of its number, not Engine 7's fire,
+    # though "Engine 7" could be "Engine 73" cut short.
+    fire = call("f1", 0, units=("Engine 7", "Engine 12"), places=(OAK,), types=("STRUCTURE_FIRE",), sends=True, by_ear=True)  # fmt: skip
+    grass = replace(call("g1", 17, types=("BRUSH_FIRE",), sends=True), bare_numbers=frozenset({"73"}))
+    ack = call("g2", 17.8, units=("Engine 73",), stage="en_route")
+    assert membership([fire, grass, ack]) == {"inc-f1": ["f1"], "inc-g1": ["g1", "g2"]}
+    # with no such dispatch, the misheard callsign still claims it
+    assert membership([fire, ack]) == {"inc-f1": ["f1", "g2"]}
+
+
 def test_incident_bare_number_is_one_said_without_a_kind() -> None:
     # "Engine 3, Engine 12, Ladder 3, ..." with the first kind lost: 3 is bare though
     # Ladder 3 was heard with its kind
