@@ -229,9 +229,12 @@ def group(calls: list[CallFacts], rules: Rules | None = None) -> list[Incident]:
         # a dispatcher sending units anew: where they were before does not matter
         paged_with = None if at_place or (by_unit and not call.sends) else _paged_with(state, call, replied)
         if at_place:
-            g = at_place[0]
-            for other in at_place[1:]:
-                g = state.merge(g, other)
+            # the incident heard from last at this place; others there are one with it
+            # only when their types agree (a fire and a medical call at one corner are two)
+            g = max(at_place, key=lambda a: (state.members[a][-1].start_time, a))
+            for other in at_place:
+                if other != g and _agree(state.types[g], state.types[other]):
+                    g = state.merge(g, other)
             for other in by_unit:
                 # an incident known only by its units, now heard at this place: one incident,
                 # unless its type is another: its unit was sent on from it (a medic still on

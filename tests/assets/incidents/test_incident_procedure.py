@@ -498,3 +498,18 @@ def test_incident_registration_return_is_a_dispatcher_reading_one() -> None:
     # refused: a unit saying it is coming back, and a dispatcher saying anything else
     assert not facts_of(["Car 31"], "Car 31, comes back to the station", []).returns_plate
     assert not facts_of(["Dispatch"], "Car 31, respond to 4-5-8 Oak Street", []).returns_plate
+
+
+# --- round 5 (development seeds 118-130) ---------------------------------------------
+
+
+def test_incident_call_at_a_place_of_two_kinds_of_incident_merges_neither() -> None:
+    fire = call("f1", 0, units=("Engine 15",), places=(FIFTH,), types=("STRUCTURE_FIRE",), sends=True, by_ear=True)  # fmt: skip
+    chest = call("m1", 0.3, units=("Medic 1",), places=(FIFTH,), types=("MEDICAL",), sends=True, by_ear=True, agency="EMS")  # fmt: skip
+    # "Engine 21, respond to Jackson and Clay, for a reported order of natural gas": no type
+    gas = call("g1", 17, units=("Engine 21",), places=(FIFTH,), sends=True, by_ear=True)
+    assert membership([fire, chest, gas]) == {"inc-f1": ["f1"], "inc-m1": ["m1", "g1"]}
+    # refused: incidents there whose types agree are one
+    crash = replace(fire, incident_types=("MVA",))
+    rescue = replace(chest, incident_types=("RESCUE",))
+    assert membership([crash, rescue, gas]) == {"inc-f1": ["f1", "m1", "g1"]}
