@@ -10,18 +10,19 @@
   to the place of an incident that has cleared, opens an incident; a clear releases the
   unit; a unit's own status (radio check, out of service) joins none.
 
-Radio procedure fills in what the recognizer loses (round 4, bench/README.md):
+Radio procedure fills in what the recognizer loses (rounds 4 and 5, bench/README.md):
 
 - a unit announcing a stop it makes itself, or en route again after it was on scene, has
   a new incident, though its clear went unheard;
 - a dispatcher's second alarm answers the commander who just asked for one (and one
   heard at the asker's place has answered it);
-- one call paged to two agencies (police and EMS to a crash, EMS to stand by for fire) is
-  one incident when one of the two places went unheard, and a fire unit reporting a fire
-  known only from EMS's stand-by is on it;
+- one call paged to two agencies (police and EMS to a crash, EMS to stand by for fire,
+  the two dispatches minutes apart) is one incident when one of the two places went
+  unheard, and a fire unit reporting a fire known only from EMS's stand-by (its size-up,
+  or its commander's call for more) is on it;
 - a unit's first call after its dispatch answers it (whatever code was heard, a clear
   too), and a unit claims a dispatch that said its number without its kind ("65,
-  respond to");
+  respond to") before one whose callsign it may have been misheard as;
 - a dispatcher sending units to another kind of call, or to a place unheard, gives them a
   new assignment; one saying nothing but callsigns of units on several incidents moves
   none of them;
@@ -30,8 +31,8 @@ Radio procedure fills in what the recognizer loses (round 4, bench/README.md):
   its talkgroup that said the same plate digits, or else the latest one.
 
 A call that joins two incidents (it is at one's place and names the other's units, or is
-near two places) merges them; through a unit they share, only when their types agree (a
-unit sent from one kind of call to another was reassigned). The result does not depend on
+near two places) merges them when their types agree: a unit sent from one kind of call to
+another was reassigned, and a fire and a medical call at one corner are two. The result does not depend on
 the order calls are given in: they are sorted first. An incident's id comes from its
 earliest call, so re-running a day with the same calls gives the same ids, and a late call
 changes an id only when it is earlier than every call of its incident.
