@@ -59,15 +59,17 @@ _ADMIN_PHRASES = re.compile(r"\b(radio check|loud and clear|out of service)\b", 
 _SELF_INITIATED = re.compile(r"\b(traffic|vehicle) stop\b", re.I)
 _SELF_INITIATED_TYPES = frozenset({"TRAFFIC_STOP"})
 # "mile marker 136" read from the text: the entity layer misses it when a word is misheard
-# ("Mile Market 149"), and has read the number as a house number ("136 Clay St").
+# ("Mile Market 149"), and has read the number as a house number ("136 Clay St")
+# (``said_mile``).
 _WORD_OR_NUMBER = re.compile(r"[A-Za-z]+|\d+(?:\.\d)?")
 _MARKER_WORDS = frozenset({"mark", "marker", "markers", "market", "maker"})
+# the side of the road a highway mile was said on
+_DIRECTION = re.compile(r"\b(north|south|east|west)[- ]?bound\b", re.I)
 # A dispatcher reading back a registration the stopping unit asked for: "..., 4-5-8-0,
 # comes back to a white Ford Explorer, no record found"
 _PLATE_RETURN = re.compile(r"\bcomes? back (to|clear|valid|stolen|expired|as|registered)\b", re.I)
 # a plate's digits as the recognizer writes them: "6152", "4-5-8-0", "4, 8, 3"
 _PLATE_DIGITS = re.compile(r"(?<![\d-])(?:\d{3,7}|\d(?:(?:-|, ?| )\d(?!\d)){2,6})(?![\d-])")
-_DIRECTION = re.compile(r"\b(north|south|east|west)[- ]?bound\b", re.I)
 _CALLSIGN = re.compile(r"^[A-Za-z]+ \d{1,4}$")
 # a number standing alone ("10-50" is none), with the word said just before it
 _SAID_NUMBER = re.compile(r"(?:\b([A-Za-z]+) )?(?<![\w-])(\d{1,3})(?![\w-])")
