@@ -23,7 +23,10 @@ def recent_check_results(instance: dg.DagsterInstance | None = None, limit: int 
     if instance is None:
         if not instance_configured():
             return pd.DataFrame(columns=COLUMNS)
-        instance = dg.DagsterInstance.get()
+        # opened here, so closed here: a page rerun must not leave its connections to the
+        # garbage collector of whichever thread runs next
+        with dg.DagsterInstance.get() as opened:
+            return recent_check_results(opened, limit)
     records = instance.event_log_storage.get_event_records(
         dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION),
         limit=limit,

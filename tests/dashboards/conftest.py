@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -34,6 +35,11 @@ def app_env(app_lake: SmallLake, monkeypatch: pytest.MonkeyPatch) -> SmallLake:
 
 
 def open_app(page: str | None = None, user: dict | None = None, **query: str) -> AppTest:
+    # Collected here, in the main thread: a connection an earlier test left to the garbage
+    # collector (SQLite refuses to close in another thread) raising while the app's script
+    # thread compiles the page trips CPython 3.11's "AST constructor recursion depth
+    # mismatch" (python/cpython#106905), and the page never runs.
+    gc.collect()
     at = AppTest.from_file(APP, default_timeout=60)
     if user is not None:
         at.user = user

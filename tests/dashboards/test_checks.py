@@ -39,8 +39,8 @@ def run_checks(home: Path) -> dg.DagsterInstance:
 
 
 def test_recent_check_results_from_the_instance(tmp_path: Path):
-    instance = run_checks(tmp_path)
-    results = recent_check_results(instance).set_index("check")
+    with run_checks(tmp_path) as instance:
+        results = recent_check_results(instance).set_index("check")
     assert set(results.index) == {"demo_calls_have_audio", "demo_calls_unique"}
     failed = results.loc["demo_calls_have_audio"]
     assert not failed["passed"] and failed["severity"] == "WARN"
@@ -49,7 +49,7 @@ def test_recent_check_results_from_the_instance(tmp_path: Path):
 
 
 def test_health_page_shows_check_results(app_env, monkeypatch, tmp_path: Path):
-    run_checks(tmp_path)
+    run_checks(tmp_path).dispose()
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     at = open_app("views/health.py")
     metrics = {m.label: m.value for m in at.metric}
