@@ -123,11 +123,9 @@ def _fused_ordinal(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         fused = _FUSED_ORDINAL.match(token.text)
         if i == 0 or fused is None:
             continue
-        name = ordinal_text(int(fused.group(1)))
-        keys = vocab.index.by_name.get(name)
-        if not keys:
+        right = _numbered_street(i, int(fused.group(1)), vocab)
+        if right is None:
             continue
-        right = StreetPhrase(i, i + 1, completed(StreetName(name), keys, vocab), 0.7, True)
         end = i - 1 if doc[i - 1].text == "," else i
         left = _phrase_ending_at(doc, end, vocab)
         if len(vocab.index):
@@ -176,7 +174,12 @@ def _bare_numbered(doc: Doc, i: int, vocab: Vocabulary) -> StreetPhrase | None:
     """A one- or two-digit number standing for a numbered street the county has."""
     if not (0 <= i < len(doc) and short_digits(doc[i])) or (i > 0 and is_num(doc[i - 1])):
         return None
-    name = ordinal_text(int(doc[i].text))
+    return _numbered_street(i, int(doc[i].text), vocab)
+
+
+def _numbered_street(i: int, number: int, vocab: Vocabulary) -> StreetPhrase | None:
+    """The county's street named by the ordinal of ``number``, heard at token ``i``."""
+    name = ordinal_text(number)
     keys = vocab.index.by_name.get(name)
     return (
         StreetPhrase(i, i + 1, completed(StreetName(name), keys, vocab), 0.7, True)

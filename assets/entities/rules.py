@@ -181,13 +181,9 @@ def normalize(span: Span, codes: TenCodes, highways: frozenset[str]) -> Candidat
 def _ten_code(span: Span, words: list[str], codes: TenCodes) -> Candidate | None:
     if span.id_ == "after_callsign":
         number = int(words[4]) if words[4].isdigit() and len(words[4]) == 2 else 0
-        meaning = codes.meaning(number)
-        return Candidate("TEN_CODE", span.start + 3, span.start + 5, f"10-{number}", meaning, 0.6) if meaning else None
+        return _clipped_ten_code(span.start + 3, span.start + 5, number, codes)
     if clipped := _CLIPPED_TEN_CODE.match(words[0]):
-        number = int(clipped.group(1))
-        meaning = codes.meaning(number)
-        # only a code the table knows, and less sure than one heard whole
-        return Candidate("TEN_CODE", span.start, span.end, f"10-{number}", meaning, 0.6) if meaning else None
+        return _clipped_ten_code(span.start, span.end, int(clipped.group(1)), codes)
     token = _TEN_CODE_TOKEN.match(words[0])
     if token and len(words) == 1:
         number, end = int(token.group(1)), span.end
@@ -203,6 +199,13 @@ def _ten_code(span: Span, words: list[str], codes: TenCodes) -> Candidate | None
     meaning = codes.meaning(number)
     prior = 0.9 if meaning else 0.5
     return Candidate("TEN_CODE", span.start, end, f"10-{number}", meaning, prior)
+
+
+def _clipped_ten_code(start: int, end: int, number: int, codes: TenCodes) -> Candidate | None:
+    """A code whose "ten" was clipped ("N-8", "and 23"): only one the table knows, and less
+    sure than one heard whole."""
+    meaning = codes.meaning(number)
+    return Candidate("TEN_CODE", start, end, f"10-{number}", meaning, 0.6) if meaning else None
 
 
 def _highway(span: Span, words: list[str], highways: frozenset[str]) -> Candidate | None:

@@ -187,8 +187,10 @@ def call_facts(
             places = [p for p in places if p.key.partition(" ")[0] != mile]
             places.append(Place(f"{highway} MILE {mile}".strip().upper(), direction=side))
         types = [str(e["normalized"]) for e in found if e["label"] == "INCIDENT_TYPE"]
-        asks = bool(tags) and bool(_MORE.search(text) or _ASKS_MORE.search(text))
-        if _MORE.search(text) or asks:
+        second_alarm = bool(_MORE.search(text))
+        asks = bool(tags) and (second_alarm or bool(_ASKS_MORE.search(text)))
+        more = second_alarm or asks
+        if more:
             types = [t for t in types if t != "ALARM"]  # "a second alarm" is no alarm call
         sends = bool(_SENDS.search(text))
         # A dispatcher sending a unit starts its assignment: a clear or an arrival heard in
@@ -196,7 +198,6 @@ def call_facts(
         # ("10-8-02" at the end of a dispatch), never the unit just sent.
         stage = "dispatched" if sends else stage_of(codes, text)
         incident_said = bool(places or types)
-        more = bool(_MORE.search(text)) or asks
         said_to = _RESPOND.search(text)
         bare: set[str] = set()
         if said_to and not tags:

@@ -124,8 +124,8 @@ class Groups:
         latest (the unit ran the plate as it called the stop in)."""
         stops = [
             (c.start_time, bool(c.digit_runs & call.digit_runs), g)
-            for g, calls in self.members.items()
-            for c in calls
+            for g in self.heard_since(since)
+            for c in self.members[g]
             if c.self_initiated and c.talkgroup == call.talkgroup and since <= c.start_time <= call.start_time
         ]
         if not stops:
