@@ -15,7 +15,11 @@ came back with too few words for their speech (the guards' ``min_words_per_s``).
 
 Usage: ``uv run python -m bench.asr [--calls 120] [--seed 11] [--rounds 2] [--out DIR]
 [--beam N] [--vad silero|pyannote] [--unpacked] [--dense-only] [--model TIER]
-[--short-encoder] [--lone-encoder] [--town autauga|wexmoor|generated-SEED]``
+[--short-encoder] [--lone-encoder] [--beams 3,2,1] [--town autauga|wexmoor|generated-SEED]``
+
+``--beams`` adds (c) at each other beam width: the decoder's cost grows with beams times
+the prompt and the tokens so far (every beam attends over the prompt at every step), so
+the beam is the asset path's largest setting for speed; its WER is in the same table.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from assets.transcripts.transcribe import (
     CallTranscript,
     transcribe_calls,
 )
+from bench.asr.components import Components, timed
 from bench.asr.corpus import Corpus, build
 from bench.asr.score import invented_on_silence, timing_error, wer
 from bench.common import console, print_table
@@ -55,6 +60,10 @@ COLUMNS = [
     "text on silence",
     "word time error (start mean/median, end mean)",
 ]
+
+# encode: the encoder's passes (one per 30 s window); generate: CTranslate2's beam search;
+# align: cross-attention word times; other: VAD, features, packing, guards
+TIME_COLUMNS = ["path", "wall s", "windows encoded", "encode s", "generate s", "align s", "other s"]
 
 
 def plain_whisperx(pipeline: object, corpus: Corpus) -> list[str]:
@@ -122,6 +131,11 @@ def main() -> None:
         action="store_true",
         help="also run (b) and (c) without re-decoding calls left with too few words",
     )
+    parser.add_argument(
+        "--beams",
+        default="",
+        help="also run (c) at these beam widths, comma-separated (e.g. 3,2,1)",
+    )
     args = parser.parse_args()
     if args.out is None:
         suffix = "" if args.town == "autauga" else f"-{args.town}"
@@ -157,7 +171,7 @@ def main() -> None:
             engine, corpus, {}, pack=False
         )
     if args.short_encoder:
-        short = WhisperEngine.load(spec, dataclasses.replace(options, min_encode_s=10.0))
+        short = WhisperEngine(engine.models, dataclasses.replace(options, min_encode_s=10.0))
         paths["(bs) (b), encoder over the window's audio (min 10 s)"] = lambda: asset_path(
             short, corpus, {}
         )
@@ -169,6 +183,11 @@ def main() -> None:
         paths["(cl) (c), lone windows encoded over their own audio (min 10 s)"] = lambda: (
             asset_path(lone, corpus, prompts)
         )
+    for beam in (int(b) for b in args.beams.split(",") if b.strip()):
+        narrow = WhisperEngine(engine.models, dataclasses.replace(options, beam_size=beam))
+        paths[f"(c{beam}) (c) at beam {beam}"] = lambda narrow=narrow: asset_path(
+            narrow, corpus, prompts
+        )
     if args.dense_only:
         # a rate no decode falls below: only flagged calls are decoded again, as before
         dense = GuardOptions(min_words_per_s=0.0)
@@ -178,16 +197,22 @@ def main() -> None:
         paths["(c0) (c) without the sparse re-decode"] = lambda: asset_path(
             engine, corpus, prompts, guards=dense
         )
+    base = next(iter(paths))
     wall: dict[str, float] = {}
     cpu: dict[str, float] = {}
     outputs: dict[str, list] = {}
+    parts: dict[str, Components] = {}
     for r in range(args.rounds):
         for name, run in paths.items():
             # CPU seconds of this process (every thread): what a path costs, even when other
             # work on a shared machine stretches its wall time
+            model = whisperx_default.model if name == base else engine.model
             start, cpu_start = time.perf_counter(), time.process_time()
-            outputs[name] = run()
+            with timed(model) as components:
+                outputs[name] = run()
             took, used = time.perf_counter() - start, time.process_time() - cpu_start
+            if took < wall.get(name, float("inf")):
+                parts[name] = components
             wall[name] = min(wall.get(name, took), took)
             cpu[name] = min(cpu.get(name, used), used)
             console.print(
@@ -195,7 +220,6 @@ def main() -> None:
                 f"({audio_s / took:.1f} audio s/s); load {os.getloadavg()[0]:.1f}"
             )
 
-    base = next(iter(paths))
     base_wer = wer(corpus.calls, _texts(outputs[base]))
     rows = []
     for name in paths:
@@ -225,7 +249,25 @@ def main() -> None:
         f"beam {args.beam}; best of {args.rounds}"
     )
     print_table(title, COLUMNS, rows)
-    console.print("| " + " | ".join(COLUMNS) + " |\n|" + "---|" * len(COLUMNS), soft_wrap=True)
+    _markdown(COLUMNS, rows)
+    time_rows = [
+        [
+            name,
+            wall[name],
+            parts[name].windows,
+            parts[name].encode_s,
+            parts[name].generate_s,
+            parts[name].align_s,
+            wall[name] - parts[name].encode_s - parts[name].generate_s - parts[name].align_s,
+        ]
+        for name in paths
+    ]
+    print_table("Where the time goes (each path's best round)", TIME_COLUMNS, time_rows)
+    _markdown(TIME_COLUMNS, time_rows)
+
+
+def _markdown(columns: list[str], rows: list[list]) -> None:
+    console.print("| " + " | ".join(columns) + " |\n|" + "---|" * len(columns), soft_wrap=True)
     for row in rows:
         console.print(
             "| " + " | ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row) + " |",
