@@ -86,6 +86,10 @@ class TranscriberResource(ConfigurableResource):
         description="Least encoder input, seconds, for a window holding one call "
         "(second decodes); 0 = Whisper's full 30 s",
     )
+    encode_batch_size: int = Field(
+        default=DecodeOptions.encode_batch_size,
+        description="Windows per encoder call; 0 = one at a time on the CPU, the batch on a GPU",
+    )
     pack_calls: bool = Field(
         default=PackingOptions.pack_calls, description="Pack several calls into each window"
     )
@@ -136,6 +140,7 @@ class TranscriberResource(ConfigurableResource):
             prompt_mode=self.prompt_mode,
             max_prompt_tokens=self.max_prompt_tokens,
             lone_min_encode_s=self.lone_min_encode_s,
+            encode_batch_size=self.encode_batch_size,
         )
 
     def packing(self) -> PackingOptions:

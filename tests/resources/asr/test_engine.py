@@ -122,3 +122,40 @@ def test_a_lone_window_can_encode_a_shorter_input_than_a_packed_one(engine):
     assert sorted(frames) == [1000, 3000]  # two batches: one encoder input length each
     assert len(KEY_WORDS["engine"] & words_of(out[0].text)) >= 4, out[0].text
     assert len(KEY_WORDS["ladder"] & words_of(out[1].text)) >= 3, out[1].text
+
+
+def test_on_the_cpu_windows_are_encoded_one_at_a_time_and_decode_as_a_batch(engine):
+    clips = [speak(SENTENCES[k]) for k in ("engine", "medic", "traffic")]
+    seconds = [c.size / 16000 for c in clips]
+    whole = WhisperEngine(engine.models, dataclasses.replace(engine.options, encode_batch_size=8))
+    encoded, generated = [], []
+    original_encode, original_model = engine.model.encode, engine.model.model
+
+    class Generate:  # CTranslate2's methods are read-only: count the decodes through a proxy
+        def __getattr__(self, name):
+            return getattr(original_model, name)
+
+        def generate(self, features, prompts, **kwargs):
+            generated.append(len(prompts))
+            return original_model.generate(features, prompts, **kwargs)
+
+    engine.model.encode = lambda features: encoded.append(len(features)) or original_encode(
+        features
+    )
+    engine.model.model = Generate()
+    try:
+        one_by_one = engine.decode(clips, seconds)
+        assert (encoded, generated) == ([1, 1, 1], [3])
+        encoded.clear()
+        at_once = whole.decode(clips, seconds)
+        assert encoded == [3]
+    finally:
+        del engine.model.encode
+        engine.model.model = original_model
+    # the encoder's output does not depend on its batch: the same words, times and scores
+    assert one_by_one == at_once
+
+
+def test_a_negative_encoder_batch_is_refused():
+    with pytest.raises(ValueError, match="encode_batch_size"):
+        DecodeOptions(encode_batch_size=-1)
