@@ -27,6 +27,8 @@ from radiotext.streets import SUFFIX_WORDS, StreetName
 
 ACCEPT = 0.8
 MARGIN = 0.06
+# A street whose name scores under this against the heard words is no candidate at all.
+CANDIDATE_FLOOR = 0.5
 # What a house number says about a street (see ``number_fit``).
 LISTED, HELD, NEAR_END, OUTSIDE = 0.12, 0.08, 0.0, -0.25
 _END_SLACK = 50  # numbers past a street's last listed point that still sit on its last block
@@ -101,7 +103,7 @@ def heard_streets(
             # the suffix may be fused into the heard name: "Stammortares" (Stanmoor Terrace)
             whole = f"{street.name} {SUFFIX_WORDS.get(street.suffix, street.suffix)}"
             name_score = max(name_score, span_similarity(words, whole))
-        if name_score < 0.5:
+        if name_score < CANDIDATE_FLOOR:
             continue
         score = name_score + number_fit((numbers or {}).get(key), number)
         if suffix and street.suffix:

@@ -15,6 +15,7 @@ from assets.entities.numbers import teen_ty_readings
 from assets.entities.phrases import StreetPhrase, Vocabulary, lower, street_phrase
 from assets.entities.syllables import respelled, sound_of
 from radiotext.soundalike import (
+    CANDIDATE_FLOOR,
     HELD,
     HeardStreet,
     best_heard,
@@ -24,9 +25,11 @@ from radiotext.soundalike import (
 from radiotext.streets import SUFFIXES
 
 _MAX_WORDS = 3
-# The name bar for a street the house number singles out: round 3's relaxed global bar,
-# which placed streets wrong only where more than one street was left to choose from.
-NARROWED_ACCEPT = 0.6
+# The name bar for a street the house number singles out: any candidate the scorer keeps.
+# The number and the suffix do the choosing (one street near the name holds the number,
+# with the suffix heard); a name bar of its own (0.6 until round 6) only turned away
+# streets those two had already singled out ("661 however street" is Tolliver Street).
+NARROWED_ACCEPT = CANDIDATE_FLOOR
 _MAX_DIGITS = 5
 # A tens word written as the letters it sounds like, with the group said after it: base
 # writes "eighty-four forty-three" as "AD-443" and "eighty-five eighty-three" as "AD-5, AD-3".
