@@ -70,9 +70,13 @@ def test_one_call_per_window_hears_the_same_words(engine):
 def test_calls_of_different_prompts_are_decoded_in_one_batch_and_lone_windows_short(engine):
     """Windows are packed per prompt but batched across prompts of one token length; a
     window holding one call can be given a shorter encoder input (``lone_min_encode_s``)."""
+    # the batch goes through the encoder whole (on the CPU it would go window by window), so
+    # the encoder's calls show how windows were batched
     engine = WhisperEngine(
         engine.models,
-        dataclasses.replace(engine.options, max_prompt_tokens=6, lone_min_encode_s=10.0),
+        dataclasses.replace(
+            engine.options, max_prompt_tokens=6, lone_min_encode_s=10.0, encode_batch_size=8
+        ),
     )
     prompts = {"c-engine": "Engine 12, Ladder 7, Battalion 2.", "c-medic": "Medic 4, ALS, BLS."}
     calls = [
