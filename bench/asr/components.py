@@ -8,16 +8,22 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
 @dataclass
 class Components:
-    windows: int = 0  # 30 s windows through the encoder
+    encoder_batches: list[int] = field(default_factory=list)  # windows per encoder call
+    decoder_batches: list[int] = field(default_factory=list)  # windows per generate call
     encode_s: float = 0.0
     generate_s: float = 0.0
     align_s: float = 0.0
+
+    @property
+    def windows(self) -> int:
+        """30 s windows through the encoder."""
+        return sum(self.encoder_batches)
 
 
 class _TimedWhisper:
@@ -31,21 +37,22 @@ class _TimedWhisper:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    def generate(self, *args: Any, **kwargs: Any) -> Any:
-        return self._timed("generate_s", self._inner.generate, args, kwargs)
+    def generate(self, features: Any, prompts: list, *args: Any, **kwargs: Any) -> Any:
+        self._components.decoder_batches.append(len(prompts))
+        return self._timed("generate_s", self._inner.generate, (features, prompts, *args), kwargs)
 
     def align(self, *args: Any, **kwargs: Any) -> Any:
         return self._timed("align_s", self._inner.align, args, kwargs)
 
-    def _timed(self, field: str, call: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    def _timed(self, name: str, call: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
         start = time.perf_counter()
         try:
             return call(*args, **kwargs)
         finally:
             setattr(
                 self._components,
-                field,
-                getattr(self._components, field) + time.perf_counter() - start,
+                name,
+                getattr(self._components, name) + time.perf_counter() - start,
             )
 
 
@@ -62,7 +69,7 @@ def timed(model: Any) -> Iterator[Components]:
             return encode(features)
         finally:
             components.encode_s += time.perf_counter() - start
-            components.windows += len(features)
+            components.encoder_batches.append(len(features))
 
     model.encode = timed_encode
     model.model = _TimedWhisper(inner, components)

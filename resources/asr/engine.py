@@ -246,13 +246,11 @@ class WhisperEngine:
         )
         if size >= len(features):
             return self.model.encode(features), None
-        joined = np.ascontiguousarray(
-            np.concatenate(
-                [
-                    np.asarray(self.model.encode(features[k : k + size]))
-                    for k in range(0, len(features), size)
-                ]
-            )
+        joined = np.concatenate(
+            [
+                np.asarray(self.model.encode(features[k : k + size]))
+                for k in range(0, len(features), size)
+            ]
         )
         return ctranslate2.StorageView.from_array(joined), joined
 

@@ -3,6 +3,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from bench.asr.components import timed
 from resources.asr.engine import DecodeOptions, WhisperEngine
 from resources.asr.models import ModelSpec, ModelUnavailable, identity, load
 from tests.assets.transcripts.speech import KEY_WORDS, SENTENCES, radio, silence, speak, words_of
@@ -128,30 +129,12 @@ def test_on_the_cpu_windows_are_encoded_one_at_a_time_and_decode_as_a_batch(engi
     clips = [speak(SENTENCES[k]) for k in ("engine", "medic", "traffic")]
     seconds = [c.size / 16000 for c in clips]
     whole = WhisperEngine(engine.models, dataclasses.replace(engine.options, encode_batch_size=8))
-    encoded, generated = [], []
-    original_encode, original_model = engine.model.encode, engine.model.model
-
-    class Generate:  # CTranslate2's methods are read-only: count the decodes through a proxy
-        def __getattr__(self, name):
-            return getattr(original_model, name)
-
-        def generate(self, features, prompts, **kwargs):
-            generated.append(len(prompts))
-            return original_model.generate(features, prompts, **kwargs)
-
-    engine.model.encode = lambda features: encoded.append(len(features)) or original_encode(
-        features
-    )
-    engine.model.model = Generate()
-    try:
+    with timed(engine.model) as calls:
         one_by_one = engine.decode(clips, seconds)
-        assert (encoded, generated) == ([1, 1, 1], [3])
-        encoded.clear()
+    assert (calls.encoder_batches, calls.decoder_batches) == ([1, 1, 1], [3])
+    with timed(whole.model) as calls:
         at_once = whole.decode(clips, seconds)
-        assert encoded == [3]
-    finally:
-        del engine.model.encode
-        engine.model.model = original_model
+    assert calls.encoder_batches == [3]
     # the encoder's output does not depend on its batch: the same words, times and scores
     assert one_by_one == at_once
 
